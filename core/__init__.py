@@ -1,0 +1,1 @@
+"""Infrastructure shared by all feature packages: extensions, audit log, mail, HTTP helpers."""

@@ -1,0 +1,1 @@
+"""Governance: accounts, organisations, social spaces, memberships by party, and permission rules."""

@@ -1,0 +1,7 @@
+"""JSON API /api/v1 (placeholder during development: helper fills in)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

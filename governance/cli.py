@@ -1,0 +1,44 @@
+"""Command-line tasks: flask --app app load-units | seed-demo | send-mail."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+
+from core.extensions import db
+from core.mail import deliver_pending
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("load-units")
+    def load_units_command() -> None:
+        """Load or update the official territorial units of the Land Bremen."""
+        from governance.units import load_official_units
+
+        created = load_official_units(db.session)
+        db.session.commit()
+        click.echo(f"{created} new territorial units loaded.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load territorial units and demo accounts (refused in production)."""
+        if current_app.config["PRODUCTION"]:
+            raise click.ClickException("Demo data is never loaded in a production configuration.")
+        from governance.demo import seed_demo
+
+        counts = seed_demo(db.session)
+        click.echo(", ".join(f"{name}: {count} new" for name, count in counts.items()))
+
+    @app.cli.command("send-mail")
+    @click.option("--loop", is_flag=True, help="Keep running and send new mail every few seconds.")
+    @click.option("--interval", default=10, show_default=True, help="Seconds between rounds with --loop.")
+    def send_mail_command(loop: bool, interval: int) -> None:
+        """Send the mail waiting in the outbox (run from cron, or with --loop as a worker)."""
+        while True:
+            sent, failed = deliver_pending(db.session, current_app.config)
+            click.echo(f"{sent} sent, {failed} failed.")
+            if not loop:
+                break
+            time.sleep(interval)

@@ -1,0 +1,233 @@
+"""Social spaces: the directory of official units, named groups of units, and a space's page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from core import audit
+from core.errors import InvalidInput, NotFound
+from governance.models import Space, SpaceGroupUnit, SpaceMembership, User
+from governance.parties import OFFICIAL_LEVELS, MembershipStatus, Party, SpaceRole, UnitLevel
+from governance.permissions import Permission, is_allowed, require
+from governance.services.actors import actor_for, as_user
+from governance.units import normalise_search, search_text_for
+
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass
+class SpaceFilter:
+    query: str = ""
+    level: str | None = None
+    parent_id: int | None = None
+
+
+def validate_filter(query: str | None, level: str | None, parent_id: Any) -> SpaceFilter:
+    """Turn raw request values into a filter; unknown values raise InvalidInput with a reason."""
+    errors: dict[str, list[str]] = {}
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        errors["q"] = ["too_long"]
+    if level and level not in {lvl.value for lvl in UnitLevel}:
+        errors["level"] = ["unknown_level"]
+    parent: int | None = None
+    if parent_id not in (None, ""):
+        try:
+            parent = int(parent_id)
+        except (TypeError, ValueError):
+            errors["parent"] = ["not_a_number"]
+    if errors:
+        raise InvalidInput("invalid filter", field_errors=errors)
+    return SpaceFilter(query=query, level=level or None, parent_id=parent)
+
+
+def search_spaces(session: Session, space_filter: SpaceFilter, *, limit: int = 200) -> list[Space]:
+    """Spaces matching a name/code search, level and parent; official order (by code) first."""
+    stmt = select(Space).options(joinedload(Space.parent))
+    if space_filter.query:
+        for word in normalise_search(space_filter.query).split():
+            stmt = stmt.where(Space.search_text.contains(word, autoescape=True))
+    if space_filter.level:
+        stmt = stmt.where(Space.level == space_filter.level)
+    if space_filter.parent_id is not None:
+        stmt = stmt.where(Space.parent_id == space_filter.parent_id)
+    stmt = stmt.order_by(Space.code.is_(None), Space.code, Space.name).limit(limit)
+    return list(session.scalars(stmt))
+
+
+@dataclass
+class TreeNode:
+    space: Space
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def space_tree(session: Session) -> tuple[list[TreeNode], list[Space]]:
+    """All official units as a tree (one query) and the named groups beside it."""
+    spaces = list(session.scalars(select(Space).order_by(Space.code.is_(None), Space.code, Space.name)))
+    nodes = {space.id: TreeNode(space) for space in spaces if space.level in OFFICIAL_LEVELS}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.space.parent_id) if node.space.parent_id else None
+        (parent.children if parent else roots).append(node)
+    groups = [space for space in spaces if space.level == UnitLevel.GROUP]
+    return roots, groups
+
+
+def get_space(session: Session, space_id: int) -> Space:
+    space = session.get(Space, space_id)
+    if space is None:
+        raise NotFound("space not found")
+    return space
+
+
+def ancestors(session: Session, space: Space) -> list[Space]:
+    """The chain from the Land down to the space's parent (at most five levels)."""
+    chain: list[Space] = []
+    current = space.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+@dataclass
+class SpacePage:
+    space: Space
+    ancestors: list[Space]
+    children: list[Space]
+    units: list[Space]
+    population: int | None
+    party_counts: dict[str, int]
+    facilitators: list[SpaceMembership]
+    observers: list[SpaceMembership]
+    # None when the viewer may not see names (anonymous visitors see counts only).
+    members_by_party: dict[str, list[SpaceMembership]] | None
+    pending_requests: list[SpaceMembership]
+    viewer_membership: SpaceMembership | None
+    permissions: dict[str, bool]
+
+
+def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
+    """Everything a space's page shows, in a fixed number of queries whatever the member count."""
+    space = get_space(session, space_id)
+    actor = actor_for(session, user, space_id=space.id)
+    require(actor, Permission.VIEW_SPACE)
+    memberships = list(
+        session.scalars(
+            select(SpaceMembership)
+            .where(
+                SpaceMembership.space_id == space.id,
+                SpaceMembership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]),
+            )
+            .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
+            .order_by(SpaceMembership.created_at, SpaceMembership.id)
+        )
+    )
+    active = [m for m in memberships if m.status == MembershipStatus.ACTIVE]
+    party_counts = {party.value: 0 for party in Party}
+    by_party: dict[str, list[SpaceMembership]] = defaultdict(list)
+    for membership in active:
+        if membership.party:
+            party_counts[membership.party] += 1
+            by_party[membership.party].append(membership)
+    may_see_names = is_allowed(actor, Permission.VIEW_SPACE_MEMBER_NAMES)
+    may_decide = is_allowed(actor, Permission.DECIDE_JOIN_REQUEST)
+    viewer = as_user(user)
+    units = [link.unit for link in space.group_units] if space.is_group else []
+    population = sum(unit.population or 0 for unit in units) if space.is_group else space.population
+    return SpacePage(
+        space=space,
+        ancestors=ancestors(session, space),
+        children=list(space.children),
+        units=units,
+        population=population,
+        party_counts=party_counts,
+        facilitators=[m for m in active if m.role == SpaceRole.FACILITATOR] if may_see_names else [],
+        observers=[m for m in active if m.role == SpaceRole.OBSERVER] if may_see_names else [],
+        members_by_party={p.value: by_party.get(p.value, []) for p in Party} if may_see_names else None,
+        pending_requests=[m for m in memberships if m.status == MembershipStatus.REQUESTED]
+        if may_decide
+        else [],
+        viewer_membership=next((m for m in memberships if viewer and m.user_id == viewer.id), None),
+        permissions={
+            permission.name.lower(): is_allowed(actor, permission)
+            for permission in (
+                Permission.REQUEST_TO_JOIN_SPACE,
+                Permission.LEAVE_SPACE,
+                Permission.INVITE_TO_SPACE,
+                Permission.DECIDE_JOIN_REQUEST,
+                Permission.CHANGE_SPACE_MEMBER,
+                Permission.APPOINT_FACILITATOR,
+                Permission.EDIT_SPACE_GROUP,
+            )
+        },
+    )
+
+
+def create_group(session: Session, user: User, *, name: str, description: str, unit_ids: list[int]) -> Space:
+    """Define a social space as a named group of official units (e.g. a Sozialzentrum's area)."""
+    actor = actor_for(session, user, with_facilitation=True)
+    require(actor, Permission.CREATE_SPACE_GROUP)
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["required"]
+    elif session.scalar(select(func.count()).where(Space.level == UnitLevel.GROUP, Space.name == name)):
+        errors["name"] = ["taken"]
+    unique_ids = list(dict.fromkeys(unit_ids))
+    units = list(session.scalars(select(Space).where(Space.id.in_(unique_ids)))) if unique_ids else []
+    if len(units) < 2 or len(units) != len(unique_ids):
+        errors["units"] = ["at_least_two_units"]
+    elif any(unit.level not in OFFICIAL_LEVELS for unit in units):
+        errors["units"] = ["only_official_units"]
+    if errors:
+        raise InvalidInput("invalid group", field_errors=errors)
+    group = Space(
+        name=name,
+        level=UnitLevel.GROUP,
+        description=description.strip(),
+        created_by_id=user.id,
+        search_text=search_text_for(name),
+        group_units=[SpaceGroupUnit(unit=unit) for unit in sorted(units, key=lambda u: u.code or "")],
+    )
+    session.add(group)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=user.id,
+        action="space.group_created",
+        object_type="space",
+        object_id=group.id,
+        details={"name": name, "unit_codes": [unit.code for unit in units]},
+    )
+    # Whoever defines a group facilitates it unless they are a site administrator only.
+    if not user.is_admin:
+        session.add(
+            SpaceMembership(
+                space=group,
+                user_id=user.id,
+                role=SpaceRole.FACILITATOR,
+                party=None,
+                status=MembershipStatus.ACTIVE,
+            )
+        )
+    session.commit()
+    return group
+
+
+def units_for_group_form(session: Session, user: Any) -> list[Space]:
+    """Stadtbezirke, Stadtteile and Ortsteile, in official order, for choosing group units."""
+    require(actor_for(session, user, with_facilitation=True), Permission.CREATE_SPACE_GROUP)
+    return list(
+        session.scalars(
+            select(Space)
+            .where(Space.level.in_([UnitLevel.STADTBEZIRK, UnitLevel.STADTTEIL, UnitLevel.ORTSTEIL]))
+            .options(selectinload(Space.parent))
+            .order_by(Space.code)
+        )
+    )

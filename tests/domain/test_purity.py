@@ -1,0 +1,25 @@
+"""The domain core imports neither Flask nor SQLAlchemy (cosmicpython's rule)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PURE_MODULES = ["governance/permissions.py", "governance/parties.py", "core/errors.py"]
+FORBIDDEN = ("flask", "flask_", "sqlalchemy", "werkzeug")
+
+
+@pytest.mark.parametrize("relative", PURE_MODULES)
+def test_domain_module_is_pure(relative: str) -> None:
+    tree = ast.parse((ROOT / relative).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    offending = {name for name in imported if name.split(".")[0].startswith(FORBIDDEN)}
+    assert not offending, f"{relative} imports {offending}"
