@@ -111,8 +111,21 @@ def session(app_context: None):
     return db.session
 
 
+class _FreshUserClient(FlaskClient):
+    """Requests made while a test holds an app context share its ``g``; Flask-Login caches the user
+    there, so forget it before each request, as a real server (one context per request) would."""
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = _FreshUserClient
     return app.test_client()
 
 

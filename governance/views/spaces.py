@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from core.errors import InvalidInput
 from core.extensions import db
+from core.pagecache import cached_for_anonymous
 from core.web import render_page_or_fragment
 from governance.forms import SpaceGroupForm
 from governance.parties import Party, UnitLevel
@@ -26,6 +27,7 @@ def filter_messages() -> dict[str, str]:
 
 
 @bp.get("")
+@cached_for_anonymous
 def directory() -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     try:
@@ -54,6 +56,7 @@ def directory() -> ResponseReturnValue:
 
 
 @bp.get("/<int:space_id>")
+@cached_for_anonymous
 def show(space_id: int) -> ResponseReturnValue:
     page = spaces.space_page(db.session, current_user, space_id)
     return render_template("spaces/show.html", page=page, parties=list(Party))

@@ -1,0 +1,94 @@
+"""Cache of whole pages for anonymous visitors, invalidated by any change anywhere.
+
+Every state change writes an audit entry (see core.audit), so the newest audit entry id is a
+version number for all data: one indexed lookup per request tells whether a cached page is still
+true. Only pages without per-visitor content are cached (no forms with CSRF tokens, no flashed
+messages), and only for visitors without a session or credentials.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from core.audit import AuditEntry
+from core.extensions import db
+
+MAX_ENTRIES = 512
+
+_lock = threading.Lock()
+_pages: OrderedDict[tuple, tuple[int, bytes, int, dict[str, str]]] = OrderedDict()
+
+
+def data_version() -> int:
+    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _cacheable_request() -> bool:
+    return (
+        request.method == "GET"
+        and not request.authorization
+        and _session_holds_only_language()
+        and not current_user.is_authenticated
+    )
+
+
+def _session_holds_only_language() -> bool:
+    # Flashed messages and form tokens live in the session: such pages are personal.
+    return set(session.keys()) <= {"lang"}
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not _cacheable_request():
+            return view(*args, **kwargs)
+        key = (
+            request.path,
+            request.query_string,
+            str(get_locale()),
+            request.headers.get("HX-Request", ""),
+        )
+        version = data_version()
+        with _lock:
+            hit = _pages.get(key)
+            if hit is not None and hit[0] == version:
+                _pages.move_to_end(key)
+                _, body, status, headers = hit
+                return Response(body, status=status, headers=headers)
+        response = view(*args, **kwargs)
+        response = response if isinstance(response, Response) else _to_response(response)
+        if (
+            response.status_code in (200, 404)
+            and not response.direct_passthrough
+            and _session_holds_only_language()
+        ):
+            body = response.get_data()
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+            with _lock:
+                _pages[key] = (version, body, response.status_code, headers)
+                _pages.move_to_end(key)
+                while len(_pages) > MAX_ENTRIES:
+                    _pages.popitem(last=False)
+        return response
+
+    return wrapper
+
+
+def _to_response(value: Any) -> Response:
+    from flask import make_response
+
+    return make_response(value)

@@ -1,0 +1,62 @@
+"""Anonymous pages are served from cache until any data changes (every change writes an audit entry)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from core import pagecache
+from core.extensions import db
+from governance.models import SpaceMembership
+
+
+def count_queries(app, client, url: str) -> int:
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            client.get(url)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def test_a_cached_page_needs_one_query_and_changes_show_at_once(
+    app, client, session, make_user, space_by_code
+):
+    pagecache.clear()
+    space = space_by_code("04011440")
+    url = f"/spaces/{space.id}"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert count_queries(app, client, url) == 1
+    assert client.get(url).data == first.data
+
+    from governance.services.spaces import create_group
+
+    admin = make_user(admin=True)  # registering writes an audit entry: the version moves on
+    create_group(
+        session, admin, name="Westen", description="", unit_ids=[space.id, space_by_code("04011430").id]
+    )
+    assert count_queries(app, client, url) > 1
+
+
+def test_signed_in_visitors_and_flashed_messages_bypass_the_cache(
+    app, client, session, make_user, login, space_by_code
+):
+    pagecache.clear()
+    space = space_by_code("04011440")
+    member = make_user("mia")
+    session.add(SpaceMembership(space=space, user=member, party="beneficiary", status="active"))
+    session.commit()
+    anonymous = client.get(f"/spaces/{space.id}").data.decode()
+    assert "Mia" not in anonymous
+    login(member)
+    signed_in = client.get(f"/spaces/{space.id}").data.decode()
+    assert "Mia" in signed_in
+    client.post("/logout", headers={"Accept-Language": "en"})
+    after_sign_out = client.get(f"/spaces/{space.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert "You are signed out." in after_sign_out and "Mia" not in after_sign_out
