@@ -15,9 +15,15 @@ def register(app: Flask) -> None:
     @app.cli.command("load-units")
     def load_units_command() -> None:
         """Load or update the official territorial units of the Land Bremen."""
+        from core import audit
         from governance.units import load_official_units
 
         created = load_official_units(db.session)
+        # An audit entry also tells cached pages that the data changed.
+        audit.record(
+            db.session, actor_id=None, action="units.loaded", object_type="space", object_id="official",
+            details={"created": created},
+        )  # fmt: skip
         db.session.commit()
         click.echo(f"{created} new territorial units loaded.")
 

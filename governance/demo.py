@@ -67,6 +67,8 @@ DEMO_GROUP_UNIT_CODES = ("04011440", "04011430")
 def seed_demo(session: Session) -> dict[str, int]:
     """Load official units and demo data; running it again changes nothing."""
     counts = {"units": load_official_units(session), "organisations": 0, "users": 0, "memberships": 0}
+    if counts["units"]:
+        audit.record(session, actor_id=None, action="units.loaded", object_type="space", object_id="official")
     organisations = {org.name: org for org in session.scalars(select(Organisation))}
     for name, kind, description in DEMO_ORGANISATIONS:
         if name not in organisations:
