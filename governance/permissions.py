@@ -57,6 +57,8 @@ class Permission(StrEnum):
     REQUEST_TO_JOIN_SPACE = "space.request_to_join"
     LEAVE_SPACE = "space.leave"
     INVITE_TO_SPACE = "space.invite"
+    # Holding the invitation's secret link is what entitles; the rule only asks for an account.
+    ACCEPT_INVITATION = "space.accept_invitation"
     DECIDE_JOIN_REQUEST = "space.decide_join_request"
     CHANGE_SPACE_MEMBER = "space.change_member"
     APPOINT_FACILITATOR = "space.appoint_facilitator"
@@ -122,6 +124,7 @@ RULES: dict[Permission, Rule] = {
     Permission.REQUEST_TO_JOIN_SPACE: _may_request_to_join,
     Permission.LEAVE_SPACE: _may_leave,
     Permission.INVITE_TO_SPACE: _facilitator_or_admin,
+    Permission.ACCEPT_INVITATION: _authenticated,
     Permission.DECIDE_JOIN_REQUEST: _facilitator_or_admin,
     Permission.CHANGE_SPACE_MEMBER: _facilitator_or_admin,
     Permission.APPOINT_FACILITATOR: _admin,

@@ -31,6 +31,7 @@ GRID: dict[Permission, set[str]] = {
     },
     Permission.LEAVE_SPACE: {"member", "observer", "facilitator"},
     Permission.INVITE_TO_SPACE: {"facilitator", "admin"},
+    Permission.ACCEPT_INVITATION: set(ROLES) - {"anonymous", "deactivated"},
     Permission.DECIDE_JOIN_REQUEST: {"facilitator", "admin"},
     Permission.CHANGE_SPACE_MEMBER: {"facilitator", "admin"},
     Permission.APPOINT_FACILITATOR: {"admin"},
