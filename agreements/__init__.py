@@ -1,0 +1,1 @@
+"""Agreements: versioned texts of a social space and Land-wide frameworks."""

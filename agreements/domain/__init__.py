@@ -1,0 +1,1 @@
+"""Pure domain core of agreements: text diffs, merges, workflow, compliance. No Flask, no SQLAlchemy."""
