@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     # Importing registers the models with SQLAlchemy's metadata (needed by Alembic too).
+    import agreements.models  # noqa: F401
     import core.audit
     import core.mail  # noqa: F401
     import governance.auth
