@@ -99,7 +99,15 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        response = error_page(status)
+        detail = None
+        if status == 405 and wants_problem_json():
+            # "Use the buttons on the page" means nothing to a script.
+            detail = _(
+                "This address does not accept %(method)s requests; it accepts %(allowed)s.",
+                method=request.method,
+                allowed=", ".join(error.valid_methods or ()),  # type: ignore[attr-defined]
+            )
+        response = error_page(status, detail)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response

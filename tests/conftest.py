@@ -120,6 +120,7 @@ class _FreshUserClient(FlaskClient):
 
         if has_app_context():
             g.pop("_login_user", None)
+            g.pop("_flask_babel", None)  # Flask-Babel caches the chosen language there too
         return super().open(*args, **kwargs)
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
@@ -18,6 +18,8 @@ from governance.services.actors import actor_for, as_user
 from governance.units import normalise_search, search_text_for
 
 MAX_QUERY_LENGTH = 100
+# Largest value of an integer primary key on every supported database.
+MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -30,7 +32,8 @@ class SpaceFilter:
 def validate_filter(query: str | None, level: str | None, parent_id: Any) -> SpaceFilter:
     """Turn raw request values into a filter; unknown values raise InvalidInput with a reason."""
     errors: dict[str, list[str]] = {}
-    query = (query or "").strip()
+    # Control characters cannot be part of a name; PostgreSQL would even refuse a NUL in a query.
+    query = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in query or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         errors["q"] = ["too_long"]
     if level and level not in {lvl.value for lvl in UnitLevel}:
@@ -41,14 +44,17 @@ def validate_filter(query: str | None, level: str | None, parent_id: Any) -> Spa
             parent = int(parent_id)
         except (TypeError, ValueError):
             errors["parent"] = ["not_a_number"]
+        else:
+            # Out-of-range ids would overflow the database's integer column instead of matching nothing.
+            if not 1 <= parent <= MAX_ID:
+                errors["parent"] = ["not_a_number"]
     if errors:
         raise InvalidInput("invalid filter", field_errors=errors)
     return SpaceFilter(query=query, level=level or None, parent_id=parent)
 
 
-def search_spaces(session: Session, space_filter: SpaceFilter, *, limit: int = 200) -> list[Space]:
-    """Spaces matching a name/code search, level and parent; official order (by code) first."""
-    stmt = select(Space).options(joinedload(Space.parent))
+def _matching(space_filter: SpaceFilter) -> Select[tuple[Space]]:
+    stmt = select(Space)
     if space_filter.query:
         for word in normalise_search(space_filter.query).split():
             stmt = stmt.where(Space.search_text.contains(word, autoescape=True))
@@ -56,8 +62,48 @@ def search_spaces(session: Session, space_filter: SpaceFilter, *, limit: int = 2
         stmt = stmt.where(Space.level == space_filter.level)
     if space_filter.parent_id is not None:
         stmt = stmt.where(Space.parent_id == space_filter.parent_id)
-    stmt = stmt.order_by(Space.code.is_(None), Space.code, Space.name).limit(limit)
+    return stmt
+
+
+def _in_official_order(stmt: Select[tuple[Space]]) -> Select[tuple[Space]]:
+    # The id breaks ties between groups of the same name, so pages never overlap.
+    return stmt.order_by(Space.code.is_(None), Space.code, Space.name, Space.id)
+
+
+def search_spaces(session: Session, space_filter: SpaceFilter, *, limit: int = 200) -> list[Space]:
+    """Spaces matching a name/code search, level and parent; official order (by code) first."""
+    stmt = _in_official_order(_matching(space_filter).options(joinedload(Space.parent))).limit(limit)
     return list(session.scalars(stmt))
+
+
+@dataclass
+class SpaceResults:
+    spaces: list[Space]
+    # How many spaces match the filter in all, beyond this page.
+    total: int
+    # Per space id; a group's population is the sum of its units'.
+    populations: dict[int, int | None]
+
+
+def search_spaces_page(
+    session: Session, user: Any, space_filter: SpaceFilter, *, limit: int, offset: int = 0
+) -> SpaceResults:
+    """One page of :func:`search_spaces` with the total count, for paging clients (the JSON API)."""
+    require(actor_for(session, user), Permission.VIEW_SPACE)
+    matching = _matching(space_filter)
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    found = list(session.scalars(_in_official_order(matching).offset(offset).limit(limit)))
+    populations: dict[int, int | None] = {space.id: space.population for space in found}
+    group_ids = [space.id for space in found if space.is_group]
+    if group_ids:
+        rows = session.execute(
+            select(SpaceGroupUnit.group_id, func.coalesce(func.sum(Space.population), 0))
+            .join(Space, Space.id == SpaceGroupUnit.unit_id)
+            .where(SpaceGroupUnit.group_id.in_(group_ids))
+            .group_by(SpaceGroupUnit.group_id)
+        )
+        populations.update({group_id: int(population) for group_id, population in rows})
+    return SpaceResults(spaces=found, total=total, populations=populations)
 
 
 @dataclass
