@@ -90,6 +90,11 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
     with application.app_context():
         db.session.rollback()
+        # Break reference cycles (foreign keys declared with use_alter) before deleting rows.
+        for table in db.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                if key.use_alter:
+                    db.session.execute(table.update().values({key.parent.name: None}))
         for table in reversed(db.metadata.sorted_tables):
             if table.name == "spaces":
                 db.session.execute(delete(Space).where(Space.code.is_(None)))

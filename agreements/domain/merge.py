@@ -63,10 +63,8 @@ def _edits(base: list[str], other: list[str]) -> list[_Edit]:
 def _overlaps(first: _Edit, second: _Edit) -> bool:
     if first.start == first.end or second.start == second.end:
         # An insertion touches a change that starts, ends or surrounds its position.
-        return (
-            (second.start <= first.start <= second.end
-            and second.start <= first.end <= second.end)
-            or (first.start <= second.start <= first.end and first.start <= second.end <= first.end)
+        return (second.start <= first.start <= second.end and second.start <= first.end <= second.end) or (
+            first.start <= second.start <= first.end and first.start <= second.end <= first.end
         )
     return first.start < second.end and second.start < first.end
 

@@ -1,0 +1,1 @@
+"""Services for agreements and frameworks: permission check, change, audit, commit."""
