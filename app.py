@@ -85,9 +85,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from governance.views import register
+    from agreements.views import register as register_agreements
+    from governance.views import register as register_governance
 
-    register(app)
+    register_governance(app)
+    register_agreements(app)
 
 
 def _register_cli(app: Flask) -> None:

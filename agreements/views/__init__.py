@@ -1,0 +1,12 @@
+"""Blueprints of the agreements package."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from agreements.views import documents, frameworks, portal
+
+    for module in (documents, frameworks, portal):
+        app.register_blueprint(module.bp)
