@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from governance.forms import email_field, no_control_characters
@@ -38,7 +39,10 @@ class OrganisationForm(FlaskForm):
     )
     kind = SelectField(
         _l("Kind of organisation"),
-        choices=[("", _l("Choose a kind")), *ORGANISATION_KIND_LABELS.items()],
+        choices=[
+            SelectChoice("", _l("Choose a kind")),
+            *(SelectChoice(value, label) for value, label in ORGANISATION_KIND_LABELS.items()),
+        ],
         # Checked below, so an unknown value gets the same friendly message as an empty one.
         validate_choice=False,
     )
@@ -71,7 +75,7 @@ class AddMemberForm(FlaskForm):
     email = email_field(_l("E-mail address of their account"))
     role = RadioField(
         _l("Role in the organisation"),
-        choices=list(ORGANISATION_ROLE_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in ORGANISATION_ROLE_LABELS.items()],
         default="member",
         validators=[InputRequired(message=_l("Choose a role"))],
     )
