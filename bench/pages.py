@@ -142,7 +142,9 @@ def print_environment(app, args: argparse.Namespace, use_wrk: bool) -> None:
     else:
         generator = f"Python threads, {args.connections} keep-alive connections"
     print("Raumrat page benchmark")
-    print(f"  CPU:        {cpus} CPUs ({usable} usable), {cpu_model()}")
+    # Other work on the machine (a test suite, say) takes CPU from the server and wrk alike.
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"  CPU:        {cpus} CPUs ({usable} usable), {cpu_model()}; load average {load} before the run")
     print(f"  Python:     {platform.python_implementation()} {platform.python_version()} ({versions})")
     print(f"  Database:   {database}")
     print(f"  Server:     gunicorn, {args.workers} sync workers, RAUMRAT_ENV=development")
