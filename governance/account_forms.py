@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from governance.forms import (
     display_name_field,
@@ -76,7 +76,12 @@ class LanguageForm(FlaskForm):
     locale = RadioField(
         _l("Language of Raumrat and of our e-mails"),
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
-        validators=[DataRequired(message=_l("Choose a language"))],
+        # Our own message instead of WTForms' generic "Not a valid choice".
+        validate_choice=False,
+        validators=[
+            DataRequired(message=_l("Choose a language")),
+            AnyOf(["de", "en"], message=_l("Choose a language from the list")),
+        ],
     )
 
 

@@ -18,6 +18,14 @@ from core.mail import OutboxMessage
 SENT_PAGE = "If an account exists for this address, we have sent a link to it."
 
 
+@pytest.fixture
+def client(client):
+    """The messages checked here are the English originals: ask for English."""
+    with client.session_transaction() as flask_session:
+        flask_session["lang"] = "en"
+    return client
+
+
 def mailed_link(session, recipient: str) -> str:
     body = session.scalar(
         select(OutboxMessage.body)
@@ -112,7 +120,10 @@ def rate_limited_client(app: Flask) -> Iterator[FlaskClient]:
     limited = create_app({**{key: app.config[key] for key in keep}, "RATELIMIT_ENABLED": True})
     limiter.reset()
     try:
-        yield limited.test_client()
+        limited_client = limited.test_client()
+        with limited_client.session_transaction() as flask_session:
+            flask_session["lang"] = "en"
+        yield limited_client
     finally:
         # The limiter is shared by all apps: switch it off again for the rest of the suite.
         limiter.enabled = False
