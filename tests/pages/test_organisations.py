@@ -343,3 +343,15 @@ def test_forms_need_the_csrf_token(session, client, login, organisation, csrf_en
     assert session.scalar(
         select(OrganisationMember).where(OrganisationMember.user == user_named(session, "moritz"))
     )
+
+
+def test_representatives_see_pseudonyms_not_real_names(
+    session, client, login, make_user, organisation
+) -> None:
+    beneficiary = make_user("bea", display_name="Bea Berger", pseudonym="Sonnenblume")
+    session.add(OrganisationMember(organisation=organisation, user=beneficiary, role="member"))
+    session.commit()
+    login(user_named(session, "rita"))
+    for url in (f"/organisations/{organisation.id}", f"/organisations/{organisation.id}/members"):
+        body = text(client.get(url))
+        assert "Sonnenblume" in body and "Bea Berger" not in body
