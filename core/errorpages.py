@@ -105,7 +105,7 @@ def install(app: Flask) -> None:
             detail = _(
                 "This address does not accept %(method)s requests; it accepts %(allowed)s.",
                 method=request.method,
-                allowed=", ".join(error.valid_methods or ()),  # type: ignore[attr-defined]
+                allowed=", ".join(sorted(error.valid_methods or ())),  # type: ignore[attr-defined]
             )
         response = error_page(status, detail)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
