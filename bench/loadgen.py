@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -113,8 +114,8 @@ def wait_until_healthy(server: Server, process: subprocess.Popen, timeout: float
             with urllib.request.urlopen(server.base_url + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (OSError, http.client.HTTPException):
+            pass  # not listening yet, or a worker still booting
         time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s:\n{server.log_tail()}")
 
@@ -242,7 +243,6 @@ def run_python_load(
 ) -> LoadResult:
     """Fallback when wrk is missing: threads with keep-alive connections (reopened when the server
     closes them). The client shares the CPU and the GIL, so figures are lower than wrk's."""
-    import http.client
     import threading
 
     parsed = urllib.parse.urlsplit(server.base_url)

@@ -11,6 +11,7 @@ import importlib.metadata
 import os
 import platform
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page and round (10)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages; medians are shown (3)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load per page first (2)")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
     parser.add_argument("--skip-load", action="store_true", help="only count SQL statements")
@@ -148,7 +150,7 @@ def print_environment(app, args: argparse.Namespace, use_wrk: bool) -> None:
     print(f"  Python:     {platform.python_implementation()} {platform.python_version()} ({versions})")
     print(f"  Database:   {database}")
     print(f"  Server:     gunicorn, {args.workers} sync workers, RAUMRAT_ENV=development")
-    print(f"  Load:       {generator}; {args.warmup} s warm-up + {args.duration} s per page")
+    print(f"  Load:       {generator}; {args.warmup} s warm-up + {args.rounds} x {args.duration} s per page")
     print(f"  Code:       {git_state()}")
 
 
@@ -257,7 +259,7 @@ def load_pages(
         Target(f"{space} (anonymous)", space),
         Target(f"{space} (member)", space, as_member=True),
     ]
-    results: list[loadgen.LoadResult] = []
+    rounds: list[list[loadgen.LoadResult]] = []
     failures: list[str] = []
     with (
         tempfile.TemporaryDirectory(prefix="raumrat-bench-server-") as log_dir,
@@ -268,20 +270,24 @@ def load_pages(
         if failures:
             print("\n" + server.log_tail())
             return failures
-        for target in targets:
-            target_cookie = cookie if target.as_member else None
-            if args.warmup:
-                generate_load(server, target, args, use_wrk, args.warmup, target_cookie)
-            result = generate_load(server, target, args, use_wrk, args.duration, target_cookie)
-            results.append(result)
-            if result.non_200 or result.socket_errors:
-                failures.append(
-                    f"{target.label}: {result.non_200} responses other than 200, "
-                    f"{result.socket_errors} socket errors under load"
-                )
+        # Rounds over all targets: a change in background load then hits /healthz and the pages alike.
+        for round_number in range(args.rounds):
+            results = []
+            for target in targets:
+                target_cookie = cookie if target.as_member else None
+                if args.warmup and round_number == 0:
+                    generate_load(server, target, args, use_wrk, args.warmup, target_cookie)
+                result = generate_load(server, target, args, use_wrk, args.duration, target_cookie)
+                results.append(result)
+                if result.non_200 or result.socket_errors:
+                    failures.append(
+                        f"{target.label}: {result.non_200} responses other than 200, "
+                        f"{result.socket_errors} socket errors under load"
+                    )
+            rounds.append(results)
         if failures:
             print("\n" + server.log_tail())
-    print_load_table(results, bench.member_count)
+    print_load_table(rounds, bench.member_count)
     return failures
 
 
@@ -326,23 +332,30 @@ def generate_load(
     )
 
 
-def print_load_table(results: list[loadgen.LoadResult], members: int) -> None:
-    if not results:
+def print_load_table(rounds: list[list[loadgen.LoadResult]], members: int) -> None:
+    """Per target the round with the median requests/s; the ratio is the median of each round's
+    ratio to that round's /healthz."""
+    if not rounds:
         return
-    baseline = results[0].per_second
-    width = max(len(result.label) for result in results) + 2
+    width = max(len(result.label) for result in rounds[0]) + 2
     print(
-        f"\nRequests per second ({members:,} synthetic members in Gröpelingen; bar: "
-        f"{TARGET_RATIO:.0%} of /healthz)"
+        f"\nRequests per second ({members:,} synthetic members in Gröpelingen; median of {len(rounds)} "
+        f"round(s); bar: {TARGET_RATIO:.0%} of /healthz)"
     )
-    columns = f"{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'requests':>10}"
-    print(f"{'path':<{width}}{columns}  bar")
-    for result in results:
-        ratio = result.per_second / baseline if baseline else 0.0
+    columns = f"{'req/s':>9}{'min-max':>13}{'ratio':>7}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}"
+    print(f"{'path':<{width}}{columns}{'requests':>10}  bar")
+    for index in range(len(rounds[0])):
+        runs = sorted((results[index] for results in rounds), key=lambda result: result.per_second)
+        middle = runs[len(runs) // 2]
+        ratio = statistics.median(
+            results[index].per_second / results[0].per_second if results[0].per_second else 0.0
+            for results in rounds
+        )
+        spread = f"{runs[0].per_second:.0f}-{runs[-1].per_second:.0f}"
         verdict = "ok" if ratio >= TARGET_RATIO else "BELOW"
         print(
-            f"{result.label:<{width}}{result.per_second:>9.1f}{ratio:>8.2f}{result.p50_ms:>9.1f}"
-            f"{result.p90_ms:>9.1f}{result.p99_ms:>9.1f}{result.requests:>10}  {verdict}"
+            f"{middle.label:<{width}}{middle.per_second:>9.1f}{spread:>13}{ratio:>7.2f}{middle.p50_ms:>8.1f}"
+            f"{middle.p90_ms:>8.1f}{middle.p99_ms:>8.1f}{sum(run.requests for run in runs):>10}  {verdict}"
         )
 
 
