@@ -47,8 +47,12 @@ def register() -> ResponseReturnValue:
                 form.email.errors.append(
                     _("There is already an account with this e-mail address. Sign in or reset your password.")
                 )
-            if "pseudonym" in error.field_errors:
+            if error.field_errors.get("pseudonym") == ["taken"]:
                 form.pseudonym.errors.append(_("This pseudonym is already taken. Choose another one."))
+            elif "pseudonym" in error.field_errors:
+                form.pseudonym.errors.append(
+                    _("This pseudonym is reserved for deleted accounts. Choose another one.")
+                )
         else:
             login_user(user)
             flash(_("Welcome to Raumrat. Your account has been created."), "success")
