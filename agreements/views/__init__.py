@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from agreements.views import documents, frameworks, portal
+    from agreements.views import documents, exports, frameworks, portal
 
-    for module in (documents, frameworks, portal):
+    for module in (documents, frameworks, portal, exports):
         app.register_blueprint(module.bp)

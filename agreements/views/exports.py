@@ -1,0 +1,7 @@
+"""Placeholder during development: a helper fills this in."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("exports", __name__)
