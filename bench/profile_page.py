@@ -34,7 +34,7 @@ def parse_args() -> argparse.Namespace:
     add("--cold", action="store_true", help="empty the anonymous page cache before each request")
     add("--members", type=int, default=1000, help="synthetic members in Gröpelingen (1000)")
     add("--requests", type=int, default=50, help="requests per page (50)")
-    add("--top", type=int, default=25, help="functions to list (25)")
+    add("--top", type=int, default=25, help="functions to list (25; 0: timings only)")
     add("--sort", default="tottime", choices=("tottime", "cumulative"), help="order (tottime)")
     add("--database-url", help="a database that does not exist yet (default: SQLite, temporary)")
     return parser.parse_args()
@@ -84,6 +84,8 @@ def profile(app, client, path: str, args: argparse.Namespace) -> None:
         f"\n=== {path} as {who}{cache}: HTTP {status}, {plain_ms:.2f} ms per request without profiler, "
         f"{len(statements) / args.requests:.0f} SQL statements per request"
     )
+    if not args.top:
+        return
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
