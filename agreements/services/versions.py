@@ -13,6 +13,7 @@ from agreements.domain.section_diff import VersionDiff, diff_versions
 from agreements.domain.sections import Section
 from agreements.models import Document, DocumentVersion, DraftSection, VersionSection
 from agreements.permissions import DocumentPermission
+from agreements.services import search
 from agreements.services.access import load
 from agreements.services.snapshots import SectionContent, to_section
 from core import audit
@@ -84,6 +85,7 @@ def publish_version(
         object_id=document.id,
         details={"number": number, "sections": len(drafts), "change_summary": summary},
     )
+    search.index_version(session, version)
     session.commit()
     return version
 
