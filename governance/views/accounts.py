@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -40,7 +41,8 @@ def register() -> ResponseReturnValue:
                 password=form.password.data,
                 display_name=form.display_name.data,
                 pseudonym=form.pseudonym.data,
-                locale=session.get("lang", "de"),
+                # The language the page was shown in, whether chosen by link or by the browser.
+                locale=str(get_locale() or "de"),
             )
         except InvalidInput as error:
             if "email" in error.field_errors:
