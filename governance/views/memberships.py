@@ -253,7 +253,7 @@ def revoke_invitation(space_id: int, invitation_id: int) -> ResponseReturnValue:
     if is_htmx_request():
         page = memberships.invitations_page(db.session, current_user, space_id)
         return render_template(
-            "memberships/_open_invitations.html", page=page, space=page.space, notice=notice
+            "memberships/_open_invitations.html", listing=page, space=page.space, notice=notice
         )
     flash(notice, "success")
     return redirect(url_for("memberships.invitations", space_id=space_id))

@@ -29,8 +29,8 @@ def space(space_by_code):
     return space_by_code("04011440")
 
 
-@pytest.fixture
-def people(session, make_user, space) -> SimpleNamespace:
+def cast(session, make_user, space) -> SimpleNamespace:
+    """One person for every role the permission grid knows, seen from the given space."""
     crowd = SimpleNamespace(
         user=make_user("otto"),
         member=make_user("mia"),
@@ -42,6 +42,11 @@ def people(session, make_user, space) -> SimpleNamespace:
     add_membership(session, space, crowd.observer, role="observer")
     add_membership(session, space, crowd.facilitator, role="facilitator")
     return crowd
+
+
+@pytest.fixture
+def people(session, make_user, space) -> SimpleNamespace:
+    return cast(session, make_user, space)
 
 
 def membership_of(session, space, user) -> SpaceMembership | None:
