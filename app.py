@@ -57,7 +57,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.before_request
     def protect_forms() -> None:
         # Scripts with a bearer token carry no cookie, so cross-site requests cannot forge them.
-        if not app.config["WTF_CSRF_ENABLED"] or request.authorization is not None:
+        bearer = request.authorization is not None and request.authorization.type == "bearer"
+        if not app.config["WTF_CSRF_ENABLED"] or bearer:
             return
         csrf.protect(apply_exemptions=True)
 

@@ -184,7 +184,14 @@ def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
     may_see_names = is_allowed(actor, Permission.VIEW_SPACE_MEMBER_NAMES)
     may_decide = is_allowed(actor, Permission.DECIDE_JOIN_REQUEST)
     viewer = as_user(user)
-    units = [link.unit for link in space.group_units] if space.is_group else []
+    units = []
+    if space.is_group:
+        links = session.scalars(
+            select(SpaceGroupUnit)
+            .where(SpaceGroupUnit.group_id == space.id)
+            .options(joinedload(SpaceGroupUnit.unit))
+        )
+        units = sorted((link.unit for link in links), key=lambda unit: unit.code or "")
     population = sum(unit.population or 0 for unit in units) if space.is_group else space.population
     return SpacePage(
         space=space,
