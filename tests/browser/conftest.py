@@ -201,7 +201,9 @@ def check_accessibility(page: Page, scope: str | None = None) -> None:
     finally:
         if is_copy:
             target.context.close()
-    assert not violations, format_violations(page.url + (f" (inside {scope})" if scope else ""), violations)
+    if violations:
+        where = page.url + (f" (inside {scope})" if scope else "")
+        raise AssertionError(format_violations(where, violations))
 
 
 # --- keyboard ----------------------------------------------------------------------------------
