@@ -189,3 +189,30 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def rate_limited_client(app: Flask) -> Iterator[FlaskClient]:
+    """A client of an app built with rate limits on, on the same database.
+
+    Flask-Limiter reads RATELIMIT_ENABLED once, when it is bound to an app, and the session's app
+    was built with limits off; so rate-limit tests get an app of their own.
+    """
+    from app import create_app
+    from core.extensions import db, limiter
+
+    keep = ("TESTING", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "SERVER_NAME")
+    limited = create_app({**{key: app.config[key] for key in keep}, "RATELIMIT_ENABLED": True})
+    limiter.reset()
+    try:
+        limited_client = limited.test_client()
+        with limited_client.session_transaction() as flask_session:
+            flask_session["lang"] = "en"
+        yield limited_client
+    finally:
+        # The limiter is shared by all apps: switch it off again for the rest of the suite.
+        limiter.enabled = False
+        limiter.reset()
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
-from core.extensions import db, limiter
 from core.mail import OutboxMessage
 
 SENT_PAGE = "If an account exists for this address, we have sent a link to it."
@@ -105,32 +101,6 @@ def test_the_forms_need_a_csrf_token(client, csrf_enabled, session, make_user) -
     make_user("anna")
     assert client.post("/forgot-password", data={"email": "anna@test.example"}).status_code == 400
     assert session.scalar(select(OutboxMessage.id)) is None
-
-
-@pytest.fixture
-def rate_limited_client(app: Flask) -> Iterator[FlaskClient]:
-    """A client of an app built with rate limits on.
-
-    Flask-Limiter reads RATELIMIT_ENABLED once, when it is bound to an app, and the session's app
-    was built with limits off; so this test builds its own app, on the same database.
-    """
-    from app import create_app
-
-    keep = ("TESTING", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "SERVER_NAME")
-    limited = create_app({**{key: app.config[key] for key in keep}, "RATELIMIT_ENABLED": True})
-    limiter.reset()
-    try:
-        limited_client = limited.test_client()
-        with limited_client.session_transaction() as flask_session:
-            flask_session["lang"] = "en"
-        yield limited_client
-    finally:
-        # The limiter is shared by all apps: switch it off again for the rest of the suite.
-        limiter.enabled = False
-        limiter.reset()
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_asking_for_links_again_and_again_is_slowed_down(rate_limited_client) -> None:
