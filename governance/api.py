@@ -127,7 +127,7 @@ def api_headers(response: Response) -> Response:
 # --- query parameters ----------------------------------------------------------------------------
 
 
-def _whole_number(name: str, default: int, minimum: int, maximum: int, errors: dict[str, list[str]]) -> int:
+def whole_number(name: str, default: int, minimum: int, maximum: int, errors: dict[str, list[str]]) -> int:
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
@@ -137,16 +137,16 @@ def _whole_number(name: str, default: int, minimum: int, maximum: int, errors: d
     return default
 
 
-def _messages(field_errors: dict[str, list[str]], known: dict[str, str]) -> dict[str, list[str]]:
+def messages_for(field_errors: dict[str, list[str]], known: dict[str, str]) -> dict[str, list[str]]:
     fallback = _("This value is not valid.")
     return {name: [known.get(code, fallback) for code in codes] for name, codes in field_errors.items()}
 
 
-def _too_long(maximum: int) -> str:
+def too_long(maximum: int) -> str:
     return _("Use at most %(max)d characters.", max=maximum)
 
 
-def _bad_parameters(errors: dict[str, list[str]]) -> ApiProblem:
+def bad_parameters(errors: dict[str, list[str]]) -> ApiProblem:
     return ApiProblem(
         400,
         _("Please check these query parameters: %(names)s.", names=", ".join(sorted(errors))),
@@ -172,7 +172,7 @@ def _space(space: Space, population: int | None) -> dict[str, Any]:
     }
 
 
-def _space_ref(space: Space) -> dict[str, Any]:
+def space_ref(space: Space) -> dict[str, Any]:
     return {
         "id": space.id,
         "code": space.code,
@@ -203,10 +203,24 @@ def _organisation(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-def _page_link(offset: int, limit: int) -> str:
+def page_link(endpoint: str, filters: tuple[str, ...], offset: int, limit: int) -> str:
     # Only the filter's own parameters: others (e.g. "_external") would change what url_for does.
-    args = {name: request.args[name] for name in ("q", "level", "parent") if request.args.get(name)}
-    return url_for("api.spaces_index", **args, limit=limit, offset=offset)
+    args = {name: request.args[name] for name in filters if request.args.get(name)}
+    return url_for(endpoint, **args, limit=limit, offset=offset)
+
+
+def paged(
+    items: list[Any], total: int, *, limit: int, offset: int, endpoint: str, filters: tuple[str, ...]
+) -> dict[str, Any]:
+    """One page of a list, with links to its neighbours that keep the caller's filters."""
+    return {
+        "items": items,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next": page_link(endpoint, filters, offset + limit, limit) if offset + limit < total else None,
+        "previous": page_link(endpoint, filters, max(offset - limit, 0), limit) if offset > 0 else None,
+    }
 
 
 # --- endpoints -----------------------------------------------------------------------------------
@@ -220,8 +234,8 @@ def openapi_document() -> Response:
 @bp.get("/spaces")
 def spaces_index() -> Response:
     errors: dict[str, list[str]] = {}
-    limit = _whole_number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors)
-    offset = _whole_number("offset", 0, 0, MAX_OFFSET, errors)
+    limit = whole_number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors)
+    offset = whole_number("offset", 0, 0, MAX_OFFSET, errors)
     space_filter = spaces.SpaceFilter()
     try:
         space_filter = spaces.validate_filter(
@@ -229,25 +243,25 @@ def spaces_index() -> Response:
         )
     except InvalidInput as error:
         known = {
-            "too_long": _too_long(spaces.MAX_QUERY_LENGTH),
+            "too_long": too_long(spaces.MAX_QUERY_LENGTH),
             "unknown_level": _(
                 "Use one of: %(values)s.", values=", ".join(level.value for level in UnitLevel)
             ),
             "not_a_number": _("Use the id of a space: a whole number from 1."),
         }
-        errors.update(_messages(error.field_errors, known))
+        errors.update(messages_for(error.field_errors, known))
     if errors:
-        raise _bad_parameters(errors)
+        raise bad_parameters(errors)
     results = spaces.search_spaces_page(db.session, current_user, space_filter, limit=limit, offset=offset)
     return jsonify(
-        {
-            "items": [_space(space, results.populations[space.id]) for space in results.spaces],
-            "total": results.total,
-            "limit": limit,
-            "offset": offset,
-            "next": _page_link(offset + limit, limit) if offset + limit < results.total else None,
-            "previous": _page_link(max(offset - limit, 0), limit) if offset > 0 else None,
-        }
+        paged(
+            [_space(space, results.populations[space.id]) for space in results.spaces],
+            results.total,
+            limit=limit,
+            offset=offset,
+            endpoint="api.spaces_index",
+            filters=("q", "level", "parent"),
+        )
     )
 
 
@@ -269,9 +283,9 @@ def space(space_id: int) -> Response:
         {
             **_space(page.space, page.population),
             "description": page.space.description or "",
-            "ancestors": [_space_ref(ancestor) for ancestor in page.ancestors],
-            "children": [_space_ref(child) for child in page.children],
-            "units": [_space_ref(unit) for unit in page.units],
+            "ancestors": [space_ref(ancestor) for ancestor in page.ancestors],
+            "children": [space_ref(child) for child in page.children],
+            "units": [space_ref(unit) for unit in page.units],
             "party_counts": page.party_counts,
             "members_by_party": members_by_party,
         }
@@ -286,12 +300,12 @@ def organisations_index() -> Response:
         )
     except InvalidInput as error:
         known = {
-            "too_long": _too_long(organisations.MAX_QUERY_LENGTH),
+            "too_long": too_long(organisations.MAX_QUERY_LENGTH),
             "unknown_kind": _(
                 "Use one of: %(values)s.", values=", ".join(kind.value for kind in OrganisationKind)
             ),
         }
-        raise _bad_parameters(_messages(error.field_errors, known)) from None
+        raise bad_parameters(messages_for(error.field_errors, known)) from None
     return jsonify({"items": [_organisation(organisation) for organisation in found], "total": len(found)})
 
 
