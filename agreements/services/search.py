@@ -49,6 +49,8 @@ from governance.permissions import ANONYMOUS
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MAX_HITS = 50
+# Largest integer key on every supported database (SQLite refuses to compare larger numbers).
+MAX_ID = 2**31 - 1
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 _MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
@@ -185,7 +187,7 @@ def validate_filter(
         errors["q"] = ["too_long"]
     space_id = None
     if space:
-        if not space.isdigit() or session.get(Space, int(space)) is None:
+        if not space.isdigit() or not 0 < int(space) <= MAX_ID or session.get(Space, int(space)) is None:
             errors["space"] = ["unknown_space"]
         else:
             space_id = int(space)
