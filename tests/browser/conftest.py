@@ -11,6 +11,7 @@ violations, which these tests report as failures.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import weakref
@@ -23,7 +24,6 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
-    Error,
     Locator,
     Page,
     Route,
@@ -48,8 +48,8 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAX_TABS = 80
 TIMEOUT_MS = 10_000
-# Contexts opened with JavaScript disabled; axe needs a scripted copy of their pages.
-_SCRIPTLESS_CONTEXTS: weakref.WeakSet[BrowserContext] = weakref.WeakSet()
+# For each context opened with JavaScript disabled, the scripted page on which axe checks copies of its pages.
+_AXE_CHECKERS: weakref.WeakKeyDictionary[BrowserContext, Page] = weakref.WeakKeyDictionary()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -131,7 +131,9 @@ def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]
         context.on("page", problems.watch)
         contexts.append(context)
         if not javascript:
-            _SCRIPTLESS_CONTEXTS.add(context)
+            checker = browser.new_context(base_url=live_server, locale=locale)
+            contexts.append(checker)
+            _AXE_CHECKERS[context] = checker.new_page()
         page = context.new_page()
         return page
 
@@ -149,25 +151,26 @@ def page(new_page: Callable[..., Page]) -> Page:
 # --- accessibility -----------------------------------------------------------------------------
 
 
-def _axe_page(page: Page) -> tuple[Page, bool]:
+def _axe_page(page: Page) -> Page:
     """A page on which axe can run: the page itself, or a scripted copy of a no-JS page.
 
     With JavaScript disabled axe loads but never finishes, so the exact HTML the no-JS user got
     is served again to a scripted page at the same URL (styles load from the live server).
     """
-    if page.context not in _SCRIPTLESS_CONTEXTS:
-        return page, False
+    checker = _AXE_CHECKERS.get(page.context)
+    if checker is None:
+        return page
     html = page.content()
-    browser = page.context.browser
-    assert browser is not None
-    copy = browser.new_context(java_script_enabled=True).new_page()
 
     def serve_copy(route: Route) -> None:
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
 
-    copy.route(page.url, serve_copy)
-    copy.goto(page.url)
-    return copy, True
+    checker.route(page.url, serve_copy)
+    try:
+        checker.goto(page.url)
+    finally:
+        checker.unroute(page.url, serve_copy)
+    return checker
 
 
 def format_violations(url: str, violations: list[dict]) -> str:
@@ -183,24 +186,25 @@ def format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SOURCE.read_text(encoding="utf-8")
+
+
 def check_accessibility(page: Page, scope: str | None = None) -> None:
     """Run axe-core on the page as it is now (optionally only inside ``scope``) and fail on violations."""
-    target, is_copy = _axe_page(page)
-    try:
-        if not target.evaluate("() => typeof window.axe === 'object'"):
-            target.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-        violations = target.evaluate(
-            """async ([scope, tags]) => {
-                const context = scope ? document.querySelector(scope) : document;
-                if (!context) throw new Error('no element matches ' + scope);
-                const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}});
-                return result.violations;
-            }""",
-            [scope, WCAG_TAGS],
-        )
-    finally:
-        if is_copy:
-            target.context.close()
+    target = _axe_page(page)
+    if not target.evaluate("() => typeof window.axe === 'object'"):
+        target.evaluate(_axe_source())
+    violations = target.evaluate(
+        """async ([scope, tags]) => {
+            const context = scope ? document.querySelector(scope) : document;
+            if (!context) throw new Error('no element matches ' + scope);
+            const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+            return (await axe.run(context, options)).violations;
+        }""",
+        [scope, WCAG_TAGS],
+    )
     if violations:
         where = page.url + (f" (inside {scope})" if scope else "")
         raise AssertionError(format_violations(where, violations))
@@ -210,17 +214,17 @@ def check_accessibility(page: Page, scope: str | None = None) -> None:
 
 
 def is_focused(locator: Locator) -> bool:
-    try:
-        return bool(locator.evaluate("element => element === document.activeElement", timeout=1000))
-    except Error:
-        return False
+    """Whether the focus is on the element (or on one of the elements) ``locator`` matches."""
+    return bool(locator.evaluate_all("elements => elements.includes(document.activeElement)"))
 
 
 def tab_to(page: Page, locator: Locator | str, *, backwards: bool = False) -> Locator:
-    """Press Tab (or Shift+Tab) until ``locator`` has the focus; fail after MAX_TABS presses."""
+    """Press Tab (or Shift+Tab) until ``locator`` has the focus; fail after MAX_TABS presses.
+
+    If ``locator`` matches several elements (the radios of a group), any of them will do.
+    """
     target = page.locator(locator) if isinstance(locator, str) else locator
     target.first.wait_for(state="attached")
-    target = target.first
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(MAX_TABS):
         if is_focused(target):
@@ -244,3 +248,51 @@ def fill_by_keyboard(page: Page, locator: Locator | str, text: str) -> None:
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Delete")
     page.keyboard.type(text)
+
+
+def submit_and_wait(page: Page, button: Locator | str) -> int:
+    """Press Enter on a form's submit button and wait for the next page; return the POST's status."""
+    with page.expect_navigation(), page.expect_response(lambda r: r.request.method == "POST") as response:
+        activate(page, button)
+    return response.value.status
+
+
+def choose_radio(page: Page, group: str, label: str) -> None:
+    """Tab into a radio group and move with the arrow keys until the option ``label`` is chosen."""
+    radios = page.locator(f"{group} input[type=radio]")
+    target = page.locator(group).get_by_label(label, exact=True)
+    tab_to(
+        page,
+        radios.and_(page.locator(":checked")) if radios.and_(page.locator(":checked")).count() else radios,
+    )
+    if not page.evaluate("() => document.activeElement.checked"):
+        page.keyboard.press("Space")
+    for _ in range(radios.count()):
+        if target.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    assert target.is_checked(), f"could not choose {label!r} in {group}"
+
+
+def choose_option(page: Page, select: str, label: str) -> None:
+    """Tab to a select and step through its options with the arrow keys until ``label`` is selected."""
+    field = tab_to(page, select)
+    page.keyboard.press("Home")
+    for _ in range(field.locator("option").count()):
+        if field.evaluate("element => element.selectedOptions[0].textContent.trim()") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no option {label!r} in {select}")
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the header link and the form, by keyboard."""
+    with page.expect_navigation():
+        activate(page, "header a[href^='/login']")
+    fill_by_keyboard(page, "#email", email)
+    fill_by_keyboard(page, "#password", password)
+    assert submit_and_wait(page, "main button[type=submit]") == 302, "signing in failed"
+
+
+def sign_out(page: Page) -> None:
+    assert submit_and_wait(page, "header button:has-text('Sign out')") == 302

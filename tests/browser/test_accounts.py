@@ -7,16 +7,16 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import activate, check_accessibility, fill_by_keyboard, is_focused, tab_to
+from tests.browser.conftest import (
+    activate,
+    check_accessibility,
+    fill_by_keyboard,
+    is_focused,
+    submit_and_wait,
+    tab_to,
+)
 
 PASSWORD = "a long enough passphrase"
-
-
-def submit_and_wait(page: Page, button: str) -> int:
-    """Press Enter on a form's submit button; return the status of the POST's response."""
-    with page.expect_navigation(), page.expect_response(lambda r: r.request.method == "POST") as response:
-        activate(page, button)
-    return response.value.status
 
 
 def test_register_with_a_pseudonym_after_a_failed_attempt(page: Page, session) -> None:
