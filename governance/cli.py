@@ -29,12 +29,14 @@ def register(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Load territorial units and demo accounts (refused in production)."""
+        """Load territorial units, demo accounts, a framework and an agreement (refused in production)."""
         if current_app.config["PRODUCTION"]:
             raise click.ClickException("Demo data is never loaded in a production configuration.")
+        from agreements.demo import seed_agreements
         from governance.demo import seed_demo
 
         counts = seed_demo(db.session)
+        counts |= seed_agreements(db.session)
         click.echo(", ".join(f"{name}: {count} new" for name, count in counts.items()))
 
     @app.cli.command("send-mail")
