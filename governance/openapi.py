@@ -19,15 +19,15 @@ MAX_OFFSET = MAX_ID
 Schema = dict[str, Any]
 
 
-def _ref(name: str) -> Schema:
+def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: Schema) -> Schema:
+def nullable(schema: Schema) -> Schema:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _closed_object(properties: dict[str, Schema], description: str = "") -> Schema:
+def closed_object(properties: dict[str, Schema], description: str = "") -> Schema:
     """Every property is always present (perhaps null); anything undocumented is an error."""
     schema: Schema = {
         "type": "object",
@@ -40,18 +40,18 @@ def _closed_object(properties: dict[str, Schema], description: str = "") -> Sche
     return schema
 
 
-_ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-_LINK: Schema = {"type": "string", "format": "uri-reference"}
+ID_SCHEMA: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+LINK: Schema = {"type": "string", "format": "uri-reference"}
 
 _SPACE_FIELDS: dict[str, Schema] = {
-    "id": _ID,
+    "id": ID_SCHEMA,
     "code": {
         "type": ["string", "null"],
         "description": "Official 8-digit code of a territorial unit; null for a group of units.",
     },
     "name": {"type": "string"},
     "alt_name": {"type": ["string", "null"], "description": "Alternative name, if the unit has one."},
-    "level": _ref("SpaceLevel"),
+    "level": ref("SpaceLevel"),
     "parent_id": {"type": ["integer", "null"], "description": "The unit one level up; null for the Land."},
     "population": {
         "type": ["integer", "null"],
@@ -59,18 +59,18 @@ _SPACE_FIELDS: dict[str, Schema] = {
         "description": "Residents on 31 Dec 2023; for a group, the sum over its units.",
     },
     "area_km2": {"type": ["number", "null"], "description": "Area in km²; null for groups."},
-    "url": {**_LINK, "description": "The space's page on the website."},
-    "api_url": {**_LINK, "description": "This space in the API."},
+    "url": {**LINK, "description": "The space's page on the website."},
+    "api_url": {**LINK, "description": "This space in the API."},
 }
 
 _ORGANISATION_FIELDS: dict[str, Schema] = {
-    "id": _ID,
+    "id": ID_SCHEMA,
     "name": {"type": "string"},
-    "kind": _ref("OrganisationKind"),
+    "kind": ref("OrganisationKind"),
     "description": {"type": "string", "description": "Markdown text; may be empty."},
     "website": {"type": ["string", "null"], "format": "uri"},
-    "url": {**_LINK, "description": "The organisation's page on the website."},
-    "api_url": {**_LINK, "description": "This organisation in the API."},
+    "url": {**LINK, "description": "The organisation's page on the website."},
+    "api_url": {**LINK, "description": "This organisation in the API."},
 }
 
 
@@ -87,7 +87,15 @@ def _schemas() -> dict[str, Schema]:
                 "detail": {"type": "string", "description": "What went wrong in this request."},
                 "errors": {
                     "type": "object",
-                    "description": "For invalid query parameters: messages per parameter name.",
+                    "description": "For invalid query parameters or request bodies: messages per parameter "
+                    "or body member (nested members as `base.title`, `indicators[0].name`), or why a step "
+                    "was refused.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                },
+                "codes": {
+                    "type": "object",
+                    "description": "With 422: the same names as `errors`, with stable error codes for "
+                    "scripts (e.g. `required`, `not_a_string`, `framework_requirements_not_met`).",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                 },
             },
@@ -106,80 +114,80 @@ def _schemas() -> dict[str, Schema]:
         },
         "SpaceRole": {"type": "string", "enum": [role.value for role in SpaceRole]},
         "OrganisationKind": {"type": "string", "enum": [kind.value for kind in OrganisationKind]},
-        "Space": _closed_object(_SPACE_FIELDS, "A social space in a list."),
-        "SpaceRef": _closed_object(
+        "Space": closed_object(_SPACE_FIELDS, "A social space in a list."),
+        "SpaceRef": closed_object(
             {
-                "id": _ID,
+                "id": ID_SCHEMA,
                 "code": _SPACE_FIELDS["code"],
                 "name": {"type": "string"},
-                "level": _ref("SpaceLevel"),
-                "api_url": _LINK,
+                "level": ref("SpaceLevel"),
+                "api_url": LINK,
             },
             "A short reference to another space.",
         ),
-        "SpaceList": _closed_object(
+        "SpaceList": closed_object(
             {
-                "items": {"type": "array", "items": _ref("Space")},
+                "items": {"type": "array", "items": ref("Space")},
                 "total": {"type": "integer", "minimum": 0, "description": "Matching spaces on all pages."},
                 "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
                 "offset": {"type": "integer", "minimum": 0},
-                "next": {**_nullable(_LINK), "description": "The next page; null on the last page."},
-                "previous": {**_nullable(_LINK), "description": "The previous page; null on the first."},
+                "next": {**nullable(LINK), "description": "The next page; null on the last page."},
+                "previous": {**nullable(LINK), "description": "The previous page; null on the first."},
             }
         ),
-        "OrganisationRef": _closed_object({"id": _ID, "name": {"type": "string"}}),
-        "Member": _closed_object(
+        "OrganisationRef": closed_object({"id": ID_SCHEMA, "name": {"type": "string"}}),
+        "Member": closed_object(
             {
                 "public_name": {"type": "string", "description": "Pseudonym if chosen, else display name."},
-                "role": _ref("SpaceRole"),
+                "role": ref("SpaceRole"),
                 "organisation": {
-                    **_nullable(_ref("OrganisationRef")),
+                    **nullable(ref("OrganisationRef")),
                     "description": "The organisation the member speaks for, if any.",
                 },
             }
         ),
-        "PartyCounts": _closed_object(
+        "PartyCounts": closed_object(
             {party: {"type": "integer", "minimum": 0} for party in parties},
             "Number of active members per party; every party is present.",
         ),
-        "MembersByParty": _closed_object(
-            {party: {"type": "array", "items": _ref("Member")} for party in parties},
+        "MembersByParty": closed_object(
+            {party: {"type": "array", "items": ref("Member")} for party in parties},
             "Active members per party, in the order they joined; every party is present.",
         ),
-        "SpaceDetail": _closed_object(
+        "SpaceDetail": closed_object(
             {
                 **_SPACE_FIELDS,
                 "description": {"type": "string", "description": "Markdown text; may be empty."},
                 "ancestors": {
                     "type": "array",
-                    "items": _ref("SpaceRef"),
+                    "items": ref("SpaceRef"),
                     "description": "From the Land down to the parent.",
                 },
-                "children": {"type": "array", "items": _ref("SpaceRef")},
+                "children": {"type": "array", "items": ref("SpaceRef")},
                 "units": {
                     "type": "array",
-                    "items": _ref("SpaceRef"),
+                    "items": ref("SpaceRef"),
                     "description": "The official units of a group; empty for official units.",
                 },
-                "party_counts": _ref("PartyCounts"),
+                "party_counts": ref("PartyCounts"),
                 "members_by_party": {
-                    **_nullable(_ref("MembersByParty")),
+                    **nullable(ref("MembersByParty")),
                     "description": "Names are shown to signed-in callers only: null for anonymous requests, "
                     "because being listed (e.g. as a beneficiary) can reveal health-related facts.",
                 },
             },
             "A social space with its place in the hierarchy and its members.",
         ),
-        "Organisation": _closed_object(_ORGANISATION_FIELDS),
-        "OrganisationList": _closed_object(
+        "Organisation": closed_object(_ORGANISATION_FIELDS),
+        "OrganisationList": closed_object(
             {
-                "items": {"type": "array", "items": _ref("Organisation")},
+                "items": {"type": "array", "items": ref("Organisation")},
                 "total": {"type": "integer", "minimum": 0},
             }
         ),
-        "Me": _closed_object(
+        "Me": closed_object(
             {
-                "id": _ID,
+                "id": ID_SCHEMA,
                 "public_name": {"type": "string"},
                 "locale": {"type": "string", "enum": ["de", "en"]},
                 "is_admin": {"type": "boolean"},
@@ -211,27 +219,27 @@ def _headers() -> dict[str, Schema]:
     }
 
 
-_COMMON_HEADERS = {
+COMMON_HEADERS = {
     "Cache-Control": {"$ref": "#/components/headers/CacheControl"},
     "Vary": {"$ref": "#/components/headers/Vary"},
     "Content-Language": {"$ref": "#/components/headers/ContentLanguage"},
 }
 
 
-def _problem_response(description: str, **headers: Schema) -> Schema:
+def problem_response(description: str, **headers: Schema) -> Schema:
     return {
         "description": description,
-        "headers": {**_COMMON_HEADERS, **headers},
-        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        "headers": {**COMMON_HEADERS, **headers},
+        "content": {"application/problem+json": {"schema": ref("Problem")}},
     }
 
 
 def _responses() -> dict[str, Schema]:
     return {
-        "BadRequest": _problem_response(
+        "BadRequest": problem_response(
             "A query parameter is not valid; `errors` names each one with its messages."
         ),
-        "Unauthorized": _problem_response(
+        "Unauthorized": problem_response(
             "No valid credentials: the bearer token is unknown, revoked or belongs to a deactivated "
             "account, or the endpoint needs a signed-in caller. A wrong token is always an error, even "
             "on public endpoints.",
@@ -243,15 +251,15 @@ def _responses() -> dict[str, Schema]:
                 }
             },
         ),
-        "NotFound": _problem_response("There is nothing with this id."),
-        "Error": _problem_response("Any other error, e.g. 500 (never HTML)."),
+        "NotFound": problem_response("There is nothing with this id."),
+        "Error": problem_response("Any other error, e.g. 500 (never HTML)."),
     }
 
 
-def _ok(schema: Schema, description: str) -> Schema:
+def ok(schema: Schema, description: str) -> Schema:
     return {
         "description": description,
-        "headers": _COMMON_HEADERS,
+        "headers": COMMON_HEADERS,
         "content": {"application/json": {"schema": schema}},
     }
 
@@ -269,8 +277,8 @@ def _parameters() -> dict[str, Schema]:
         "maxLength": MAX_QUERY_LENGTH,
     }
     return {
-        "SpaceId": {"name": "space_id", "in": "path", "required": True, "schema": _ID},
-        "OrganisationId": {"name": "organisation_id", "in": "path", "required": True, "schema": _ID},
+        "SpaceId": {"name": "space_id", "in": "path", "required": True, "schema": ID_SCHEMA},
+        "OrganisationId": {"name": "organisation_id", "in": "path", "required": True, "schema": ID_SCHEMA},
         "SpaceQuery": {
             "name": "q",
             "in": "query",
@@ -278,12 +286,12 @@ def _parameters() -> dict[str, Schema]:
             "match however they are typed (ö, oe, o).",
             "schema": query_text,
         },
-        "Level": {"name": "level", "in": "query", "schema": _ref("SpaceLevel")},
+        "Level": {"name": "level", "in": "query", "schema": ref("SpaceLevel")},
         "Parent": {
             "name": "parent",
             "in": "query",
             "description": "Only the direct children of this space.",
-            "schema": _ID,
+            "schema": ID_SCHEMA,
         },
         "Limit": {
             "name": "limit",
@@ -296,7 +304,7 @@ def _parameters() -> dict[str, Schema]:
             "description": "How many matching spaces to skip (in official order, by code).",
             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
         },
-        "Kind": {"name": "kind", "in": "query", "schema": _ref("OrganisationKind")},
+        "Kind": {"name": "kind", "in": "query", "schema": ref("OrganisationKind")},
         "OrganisationQuery": {
             "name": "q",
             "in": "query",
@@ -306,7 +314,7 @@ def _parameters() -> dict[str, Schema]:
     }
 
 
-def _param(name: str) -> Schema:
+def param(name: str) -> Schema:
     return {"$ref": f"#/components/parameters/{name}"}
 
 
@@ -319,7 +327,7 @@ def _paths() -> dict[str, Schema]:
                 "summary": "This document",
                 "tags": ["meta"],
                 "responses": {
-                    "200": _ok({"type": "object"}, "The OpenAPI 3.1 document of this API."),
+                    "200": ok({"type": "object"}, "The OpenAPI 3.1 document of this API."),
                     **_error_refs("Unauthorized"),
                 },
             }
@@ -331,15 +339,15 @@ def _paths() -> dict[str, Schema]:
                 "description": "Official territorial units and named groups of units, in official order "
                 "(by code; groups last, by name).",
                 "tags": ["spaces"],
-                "parameters": [_param(name) for name in ("SpaceQuery", "Level", "Parent", "Limit", "Offset")],
+                "parameters": [param(name) for name in ("SpaceQuery", "Level", "Parent", "Limit", "Offset")],
                 "responses": {
-                    "200": _ok(_ref("SpaceList"), "One page of matching spaces."),
+                    "200": ok(ref("SpaceList"), "One page of matching spaces."),
                     **_error_refs("BadRequest", "Unauthorized"),
                 },
             }
         },
         "/spaces/{space_id}": {
-            "parameters": [_param("SpaceId")],
+            "parameters": [param("SpaceId")],
             "get": {
                 "operationId": "getSpace",
                 "summary": "One social space",
@@ -347,7 +355,7 @@ def _paths() -> dict[str, Schema]:
                 "and, for signed-in callers only, the members' public names by party.",
                 "tags": ["spaces"],
                 "responses": {
-                    "200": _ok(_ref("SpaceDetail"), "The space."),
+                    "200": ok(ref("SpaceDetail"), "The space."),
                     **_error_refs("Unauthorized", "NotFound"),
                 },
             },
@@ -357,21 +365,21 @@ def _paths() -> dict[str, Schema]:
                 "operationId": "listOrganisations",
                 "summary": "The organisations, by name",
                 "tags": ["organisations"],
-                "parameters": [_param("Kind"), _param("OrganisationQuery")],
+                "parameters": [param("Kind"), param("OrganisationQuery")],
                 "responses": {
-                    "200": _ok(_ref("OrganisationList"), "Every matching organisation."),
+                    "200": ok(ref("OrganisationList"), "Every matching organisation."),
                     **_error_refs("BadRequest", "Unauthorized"),
                 },
             }
         },
         "/organisations/{organisation_id}": {
-            "parameters": [_param("OrganisationId")],
+            "parameters": [param("OrganisationId")],
             "get": {
                 "operationId": "getOrganisation",
                 "summary": "One organisation",
                 "tags": ["organisations"],
                 "responses": {
-                    "200": _ok(_ref("Organisation"), "The organisation."),
+                    "200": ok(ref("Organisation"), "The organisation."),
                     **_error_refs("Unauthorized", "NotFound"),
                 },
             },
@@ -383,7 +391,7 @@ def _paths() -> dict[str, Schema]:
                 "tags": ["account"],
                 "security": signed_in_only,
                 "responses": {
-                    "200": _ok(_ref("Me"), "Who the credentials belong to."),
+                    "200": ok(ref("Me"), "Who the credentials belong to."),
                     **_error_refs("Unauthorized"),
                 },
             }
@@ -392,17 +400,26 @@ def _paths() -> dict[str, Schema]:
 
 
 DESCRIPTION = """\
-Read access to Raumrat's social spaces and organisations.
+Raumrat's social spaces and organisations (read only), and its agreements and frameworks: read them,
+compare their versions, and write drafts, publish versions and change an agreement's status.
 
 **Authentication** is optional for public data: send a personal access token
 (`Authorization: Bearer <token>`, created under Settings) or use the website's session cookie.
 A token that is unknown, revoked or belongs to a deactivated account is refused with 401, even on
 public endpoints. Member names are only shown to signed-in callers.
 
+**Writing** (POST, PUT, DELETE) needs a token or a session; the same permission rules apply as on
+the website. Scripts send the token, which needs no CSRF protection; a browser session must send the
+CSRF token of its page in the `X-CSRFToken` header. Request bodies are JSON objects
+(`Content-Type: application/json`); unknown members are refused.
+
 **Errors** are always `application/problem+json` (RFC 9457) with `title` and `detail` in the
 caller's language (`Accept-Language: de` or `en`, or the account's language): 400 for invalid query
-parameters (with an `errors` map per parameter), 401, 404 for unknown ids and paths, 405 (with an
-`Allow` header) for methods other than GET, 500 if something breaks on our side.
+parameters (with an `errors` map per parameter) or a body that is not a JSON object, 401 when
+credentials are missing or wrong, 403 when the caller may not do this, 404 for unknown ids and paths,
+405 (with an `Allow` header) for methods an address does not accept, 409 when someone else changed
+the text in the meantime, 422 for a body with invalid members or a refused step (with `errors` and
+`codes` per member), 500 if something breaks on our side.
 
 **Caching**: anonymous successful responses are `public, max-age=60`; anything sent with credentials
 is `private, no-store`. Responses vary by `Authorization`, `Cookie` and `Accept-Language`.
@@ -410,6 +427,9 @@ is `private, no-store`. Responses vary by `Authorization`, `Cookie` and `Accept-
 
 
 def build_document(session_cookie_name: str = "session") -> dict[str, Any]:
+    # Imported here: the agreements part builds on this module's helpers.
+    from agreements import openapi_paths as agreements
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -424,12 +444,13 @@ def build_document(session_cookie_name: str = "session") -> dict[str, Any]:
             {"name": "organisations"},
             {"name": "account"},
             {"name": "meta"},
+            *agreements.tags(),
         ],
-        "paths": _paths(),
+        "paths": {**_paths(), **agreements.paths()},
         "components": {
-            "schemas": _schemas(),
-            "parameters": _parameters(),
-            "responses": _responses(),
+            "schemas": {**_schemas(), **agreements.schemas()},
+            "parameters": {**_parameters(), **agreements.parameters()},
+            "responses": {**_responses(), **agreements.responses()},
             "headers": _headers(),
             "securitySchemes": {
                 "bearerAuth": {

@@ -10,3 +10,7 @@ def register(app: Flask) -> None:
 
     for module in (documents, frameworks, portal, exports):
         app.register_blueprint(module.bp)
+
+    from agreements import api
+
+    app.register_blueprint(api.bp)

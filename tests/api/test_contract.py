@@ -148,9 +148,13 @@ def test_every_response_matches_the_document_and_every_documented_status_is_seen
             failures.append(f"{case.name}: {error!r} {getattr(error, '__cause__', '')}")
         seen.add((case.path, str(case.status)))
     assert not failures, "\n".join(failures)
+    # The agreements' paths have their own cases (test_agreements_api_contract.py checks that the
+    # two lists together cover every path).
+    covered = {case.path for case in CASES}
     documented = {
         (path, status)
         for path, item in openapi_document["paths"].items()
+        if path in covered
         for status in item["get"]["responses"]
         if status != "default"
     }
