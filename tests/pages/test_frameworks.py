@@ -30,6 +30,13 @@ def ticked(page: str, name: str) -> set[str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def english(client) -> None:
+    """These tests read the English texts (a signed-in user's own language setting comes second)."""
+    with client.session_transaction() as flask_session:
+        flask_session["lang"] = "en"
+
+
 @pytest.fixture
 def admin(make_user):
     return make_user("ada", admin=True)

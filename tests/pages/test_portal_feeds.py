@@ -23,6 +23,13 @@ def titles(feed: ET.Element) -> list[str]:
     return [entry.findtext("atom:title", namespaces=NS) for entry in feed.findall("atom:entry", NS)]
 
 
+@pytest.fixture(autouse=True)
+def english(client) -> None:
+    """These tests read the English texts (a signed-in user's own language setting comes second)."""
+    with client.session_transaction() as flask_session:
+        flask_session["lang"] = "en"
+
+
 @pytest.fixture
 def admin(make_user):
     return make_user("ada", admin=True)
