@@ -370,7 +370,8 @@ def update_section(kind: str, document_id: int, key: str) -> Response:
     document, _, _ = load(db.session, current_user, document_id, DocumentPermission.EDIT_DRAFT, kind=kind)
     fields = Fields(json_object(), (*SECTION_FIELDS, "base_revision", "base"))
     base_revision = fields.integer("base_revision", required=True)
-    base_fields = fields.nested("base", TEXT_FIELDS, required=True)
+    # The section as the editor loaded it; only its texts are merged, so the rest is not read.
+    base_fields = fields.nested("base", SECTION_FIELDS, required=True)
     mine = section_content(fields)
     base = (
         SectionContent(

@@ -442,13 +442,12 @@ def schemas() -> dict[str, Schema]:
                     **_NUMBER,
                     "description": "The revision you loaded; a newer one means someone else saved (409).",
                 },
-                "base": {
-                    **_input(
-                        {name: _TEXT for name in ("title", "body", "plain_language")},
-                        [],
-                        "The texts as you loaded them, to merge your change with others' (missing: empty).",
-                    ),
-                },
+                "base": _input(
+                    section_fields,
+                    [],
+                    "The section as you loaded it (e.g. `current` of a 409). Its title, body and plain "
+                    "language text are merged with others' changes (missing: empty); the rest is ignored.",
+                ),
             },
             ["kind", "title", "base_revision", "base"],
             "The whole new content of a section (members left out become empty).",
