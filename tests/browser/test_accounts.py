@@ -81,7 +81,7 @@ def test_register_with_a_pseudonym_after_a_failed_attempt(page: Page, session) -
 
 
 def test_sign_in_after_a_wrong_password_then_sign_out(page: Page, make_user) -> None:
-    make_user("bertha", password=PASSWORD)
+    make_user("bertha", password=PASSWORD, locale="en")  # signing in switches to the account's language
 
     page.goto("/")
     activate(page, "header a[href='/login']")

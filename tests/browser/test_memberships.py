@@ -42,8 +42,8 @@ def groepelingen(session, make_user, space_by_code) -> Space:
     """Gröpelingen with Fiona as its facilitator."""
     from governance.services.memberships import appoint_facilitator
 
-    admin = make_user("ada", admin=True, password=PASSWORD)
-    fiona = make_user("fiona", password=PASSWORD)
+    admin = make_user("ada", admin=True, password=PASSWORD, locale="en")
+    fiona = make_user("fiona", password=PASSWORD, locale="en")
     space = space_by_code(GROEPELINGEN)
     appoint_facilitator(session, admin, space_id=space.id, email=fiona.email)
     return Space(id=space.id, name=space.name)
@@ -63,7 +63,7 @@ def membership_of(session, space_id: int, email: str):
 def test_join_a_space_and_the_facilitator_approves_with_javascript(
     new_page: Callable[..., Page], session, make_user, groepelingen: Space
 ) -> None:
-    make_user("jonas", password=PASSWORD, pseudonym="Leuchtturm")
+    make_user("jonas", password=PASSWORD, pseudonym="Leuchtturm", locale="en")
     page = new_page()
     page.goto("/")
     sign_in(page, "jonas@test.example", PASSWORD)
