@@ -76,9 +76,10 @@ def _long_text(label: Any) -> TextAreaField:
 
 
 def _cell(label: Any) -> StringField:
+    # No Optional(): it would stop the row checks (validate_name, …) on an empty cell.
     return StringField(
         label,
-        validators=[Optional(), Length(max=MAX_CELL, message=_l("This must be %(max)d characters or fewer"))],
+        validators=[Length(max=MAX_CELL, message=_l("This must be %(max)d characters or fewer"))],
         filters=[_strip],
     )
 
