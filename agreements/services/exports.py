@@ -64,6 +64,18 @@ class VersionExport:
         return self.version.author.public_name if self.version.author else None
 
     @property
+    def status(self) -> str:
+        """The agreement's status when the version was published; frameworks have no workflow, and
+        each of their versions is simply published (as the framework pages say)."""
+        return "published" if self.kind == "framework" else self.version.status_at_publication
+
+    @property
+    def status_label(self) -> str:
+        if self.kind == "framework":
+            return _("Published")
+        return str(labels.STATUS_LABELS.get(self.status, self.status))
+
+    @property
     def requirements(self) -> Requirements | None:
         """What a framework version requires of adopting agreements (None for agreements)."""
         if self.kind != "framework":
@@ -201,7 +213,7 @@ def _header(export: VersionExport) -> list[str]:
         f"kind: {export.kind}",
         f"document: {export.document.id}",
         f"version: {version.number}",
-        f"status: {version.status_at_publication}",
+        f"status: {export.status}",
         f"date: {version.created_at.date().isoformat()}",
     ]
     if export.space is not None:
@@ -314,7 +326,6 @@ def _section_markdown(position: int, section: VersionSection) -> list[str]:
 def as_markdown(export: VersionExport) -> str:
     """The version as a Markdown file: a YAML header block, then the text in the reader's language."""
     version = export.version
-    status = labels.STATUS_LABELS.get(version.status_at_publication, version.status_at_publication)
     lines = _header(export)
     lines += [
         "",
@@ -323,7 +334,7 @@ def as_markdown(export: VersionExport) -> str:
         _(
             "Version %(number)s · status at publication: %(status)s · published on %(date)s",
             number=version.number,
-            status=status,
+            status=export.status_label,
             date=format_date(version.created_at, format="long"),
         ),
     ]

@@ -139,6 +139,9 @@ def test_a_framework_downloads_with_its_requirements(client, session, who) -> No
     assert "reviewed at the latest after 24 months" in text
     markdown = client.get(f"/frameworks/{framework.id}/versions/1.md", headers={"Accept-Language": "en"})
     assert "- Sections an agreement must contain: Goal, Review" in markdown.get_data(as_text=True)
+    # Frameworks have no workflow: each of their versions is simply published.
+    assert "\nstatus: published\n" in markdown.get_data(as_text=True)
+    assert "Version 1 · Published" in text
 
 
 def test_markdown_download(client, session, who) -> None:
