@@ -54,7 +54,9 @@ def tags() -> list[Schema]:
 # --- schemas -----------------------------------------------------------------------------------------
 
 
-def _section_fields() -> dict[str, Schema]:
+def _section_fields(*, request: bool = False) -> dict[str, Schema]:
+    """A section's content; in requests, indicators and budget lines need only a name or label."""
+    rows = "Input" if request else ""
     return {
         "kind": ref("SectionKind"),
         "title": {"type": "string", "maxLength": MAX_TITLE},
@@ -66,13 +68,13 @@ def _section_fields() -> dict[str, Schema]:
         },
         "indicators": {
             "type": "array",
-            "items": ref("Indicator"),
+            "items": ref(f"Indicator{rows}"),
             "maxItems": MAX_ROWS,
             "description": "For quality standards.",
         },
         "budget_lines": {
             "type": "array",
-            "items": ref("BudgetLine"),
+            "items": ref(f"BudgetLine{rows}"),
             "maxItems": MAX_ROWS,
             "description": "For financing.",
         },
@@ -130,7 +132,14 @@ def _text_members(schema: Schema) -> Schema:
 
 def schemas() -> dict[str, Schema]:
     section_fields = _section_fields()
+    section_input = _section_fields(request=True)
     party = {"type": "string", "enum": [p.value for p in Party]}
+    indicator = {name: _TEXT for name in INDICATOR_FIELDS}
+    budget_line = {
+        "label": _TEXT,
+        "amount_euros": {"type": "integer", "minimum": 0, "maximum": MAX_EUROS},
+        "funded_by": _TEXT,
+    }
     return {
         "DocumentStatus": {
             "type": "string",
@@ -143,20 +152,10 @@ def schemas() -> dict[str, Schema]:
             "description": "A step of the workflow from one status to the next.",
         },
         "SectionKind": {"type": "string", "enum": [kind.value for kind in SectionKind]},
-        "Indicator": {
-            **closed_object({name: _TEXT for name in INDICATOR_FIELDS}),
-            "description": "A measurable indicator (Kennzahl). In requests only `name` is required.",
-        },
-        "BudgetLine": {
-            **closed_object(
-                {
-                    "label": _TEXT,
-                    "amount_euros": {"type": "integer", "minimum": 0, "maximum": MAX_EUROS},
-                    "funded_by": _TEXT,
-                }
-            ),
-            "description": "One line of a financing section. In requests only `label` is required.",
-        },
+        "Indicator": closed_object(indicator, "A measurable indicator (Kennzahl)."),
+        "IndicatorInput": _input(indicator, ["name"], "An indicator; members left out are empty."),
+        "BudgetLine": closed_object(budget_line, "One line of a financing section."),
+        "BudgetLineInput": _input(budget_line, ["label"], "A budget line; members left out are empty (0)."),
         "Section": closed_object(
             {"key": {"type": "string", "description": "Stays the same across versions."}, **section_fields},
             "A section as published in a version.",
@@ -426,7 +425,7 @@ def schemas() -> dict[str, Schema]:
         ),
         "NewSection": _input(
             {
-                **section_fields,
+                **section_input,
                 "after_key": {
                     "type": ["string", "null"],
                     "description": "Insert after this section; at the end when left out.",
@@ -437,13 +436,13 @@ def schemas() -> dict[str, Schema]:
         ),
         "SectionUpdate": _input(
             {
-                **section_fields,
+                **section_input,
                 "base_revision": {
                     **_NUMBER,
                     "description": "The revision you loaded; a newer one means someone else saved (409).",
                 },
                 "base": _input(
-                    section_fields,
+                    section_input,
                     [],
                     "The section as you loaded it (e.g. `current` of a 409). Its title, body and plain "
                     "language text are merged with others' changes (missing: empty); the rest is ignored.",

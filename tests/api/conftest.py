@@ -35,6 +35,9 @@ def conforms(openapi: OpenAPI) -> Callable[[TestResponse], TestResponse]:
     """Assert that a real response (and, when it succeeded, its request) matches the document."""
 
     def check(response: TestResponse) -> TestResponse:
+        body = response.request.environ.get("wsgi.input")
+        if body is not None and body.seekable():
+            body.seek(0)  # the application has read the request body already; read it again
         request = WerkzeugOpenAPIRequest(response.request)
         openapi.validate_response(request, WerkzeugOpenAPIResponse(response))
         if response.status_code < 400:
