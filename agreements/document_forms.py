@@ -37,11 +37,23 @@ MAX_EUROS = 999_999_999_999
 BLANK_ROWS = 2
 DATE_HINT = _l("Enter a real date, for example 2027-01-31")
 
-_AMOUNT = re.compile(r"^\d{1,3}(?:[.,' ]\d{3})+$|^\d+$")
+_AMOUNT = re.compile(r"^[0-9]{1,3}(?:[.,' ][0-9]{3})+$|^[0-9]+$")
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,10}$")
+# Largest value of an integer column on every supported database.
+MAX_ID = 2**31 - 1
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def whole_number(value: str | None) -> int | None:
+    """A positive id or revision from a form or query; None for anything a database could not compare."""
+    text = (value or "").strip()
+    if not _WHOLE_NUMBER.match(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def parse_euros(text: str) -> int | None:
@@ -49,7 +61,7 @@ def parse_euros(text: str) -> int | None:
     cleaned = text.replace("€", "").replace("EUR", "").strip()
     if not _AMOUNT.match(cleaned):
         return None
-    amount = int(re.sub(r"\D", "", cleaned))
+    amount = int(re.sub(r"[^0-9]", "", cleaned))
     return amount if amount <= MAX_EUROS else None
 
 
@@ -109,8 +121,7 @@ class NewAgreementForm(FlaskForm):
         ]
 
     def chosen_framework_version(self) -> int | None:
-        value = self.framework_version_id.data or ""
-        return int(value) if value.isdigit() else None
+        return whole_number(self.framework_version_id.data)
 
     def validate_framework_version_id(self, field: SelectField) -> None:
         if field.data and field.data not in {choice[0] for choice in field.iter_choices()}:
@@ -246,8 +257,7 @@ class EditSectionForm(SectionForm):
         self.base_plain_language.data = content.plain_language
 
     def revision(self) -> int | None:
-        value = self.base_revision.data or ""
-        return int(value) if value.isdigit() else None
+        return whole_number(self.base_revision.data)
 
     def base_content(self) -> SectionContent:
         # Only the texts are merged; the other fields of the base do not matter for that.
@@ -288,6 +298,10 @@ class PartyRow(Form):
         default="",
     )
 
+    def validate_organisation_id(self, field: SelectField) -> None:
+        if field.data and field.data not in {choice[0] for choice in field.iter_choices()}:
+            raise ValidationError(_l("Choose an organisation from the list"))
+
     def validate_party(self, field: SelectField) -> None:
         if self.organisation_id.data and field.data not in PARTY_LABELS:
             raise ValidationError(_l("Choose the party the organisation speaks for"))
@@ -313,11 +327,10 @@ class PartiesForm(FlaskForm):
             entry.form.organisation_id.choices = choices
 
     def chosen(self) -> list[tuple[int, str]]:
-        return [
-            (int(entry.form.organisation_id.data), entry.form.party.data)
-            for entry in self.parties
-            if (entry.form.organisation_id.data or "").isdigit()
+        chosen = [
+            (whole_number(entry.form.organisation_id.data), entry.form.party.data) for entry in self.parties
         ]
+        return [(organisation_id, party) for organisation_id, party in chosen if organisation_id is not None]
 
 
 class PublishForm(FlaskForm):

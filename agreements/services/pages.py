@@ -226,6 +226,16 @@ class DraftPage:
     latest_number: int | None
 
 
+def _organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id)))
+
+
+def party_choices(session: Session, user: Any, document_id: int) -> tuple[Document, list[Organisation]]:
+    """The organisations that may be named as parties, for those who may edit the agreement's draft."""
+    document, _, _ = load(session, user, document_id, DocumentPermission.EDIT_DRAFT, kind="agreement")
+    return document, _organisations(session)
+
+
 def draft_page(session: Session, user: Any, document_id: int, *, kind: str) -> DraftPage:
     """The working draft; everybody who may see it gets it, the forms only those who may edit."""
     document, actor, context = load(session, user, document_id, DocumentPermission.VIEW_DRAFT, kind=kind)
@@ -238,11 +248,7 @@ def draft_page(session: Session, user: Any, document_id: int, *, kind: str) -> D
         )
     )
     is_agreement = kind == "agreement"
-    organisations: list[Organisation] = []
-    if is_agreement and actions["edit_draft"]:
-        organisations = list(
-            session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
-        )
+    organisations = _organisations(session) if is_agreement and actions["edit_draft"] else []
     latest = session.scalar(
         select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == document.id)
     )

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 
 from agreements import labels
 from agreements.document_forms import (
+    MAX_ID,
     AddSectionForm,
     EditSectionForm,
     HeadingForm,
@@ -27,6 +28,7 @@ from agreements.document_forms import (
     TransitionForm,
     section_data,
     section_prefix,
+    whole_number,
 )
 from agreements.domain.merge import MergeResult
 from agreements.models import Document
@@ -43,8 +45,6 @@ bp = Blueprint("documents", __name__)
 
 KINDS = {"agreements": "agreement", "frameworks": "framework"}
 DOCUMENT = "/<any(agreements, frameworks):collection>/<int:document_id>"
-# Largest value of an integer primary key on every supported database.
-MAX_ID = 2**31 - 1
 
 
 @bp.record_once
@@ -248,11 +248,13 @@ def change_status(document_id: int) -> ResponseReturnValue:
 @bp.post("/agreements/<int:document_id>/framework")
 @login_required
 def adopt_framework(document_id: int) -> ResponseReturnValue:
-    value = request.form.get("framework_version_id", "")
-    if not value.isdigit() or int(value) > MAX_ID:
+    framework_version_id = whole_number(request.form.get("framework_version_id"))
+    if framework_version_id is None:
         abort(400)
     try:
-        document = lifecycle.adopt_framework_version(db.session, current_user, document_id, int(value))
+        document = lifecycle.adopt_framework_version(
+            db.session, current_user, document_id, framework_version_id
+        )
     except InvalidInput as error:
         problems = [message_for(name, code) for name, codes in error.field_errors.items() for code in codes]
         return _document_page("agreements", document_id, status=422, problems=problems)
@@ -274,13 +276,6 @@ def version(collection: str, document_id: int, number: int) -> ResponseReturnVal
     )
 
 
-def _number(value: str | None) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value.strip())
-    return number if 0 < number <= MAX_ID else None
-
-
 @bp.get(DOCUMENT + "/compare")
 @cached_for_anonymous
 def compare(collection: str, document_id: int) -> ResponseReturnValue:
@@ -292,7 +287,7 @@ def compare(collection: str, document_id: int) -> ResponseReturnValue:
     context.update(chosen_from=raw_from or "", chosen_to=raw_to or "", problem=None)
     if raw_from is None and raw_to is None:
         return render_template("agreements/compare.html", **context)
-    old, new = _number(raw_from), _number(raw_to)
+    old, new = whole_number(raw_from), whole_number(raw_to)
     if old is None or new is None:
         context["problem"] = _("Choose two versions to compare.")
         return render_template("agreements/compare.html", **context), 400
@@ -447,8 +442,8 @@ def update_heading(collection: str, document_id: int) -> ResponseReturnValue:
         db.session, current_user, document_id, DocumentPermission.EDIT_DRAFT, kind=kind
     )
     form = HeadingForm(prefix="heading")
-    revision = form.base_revision.data or ""
-    if not revision.isdigit():
+    revision = whole_number(form.base_revision.data)
+    if revision is None:
         abort(400)
     if form.validate_on_submit():
         try:
@@ -458,7 +453,7 @@ def update_heading(collection: str, document_id: int) -> ResponseReturnValue:
                 document_id,
                 title=form.title.data,
                 preamble=form.preamble.data or "",
-                base_revision=int(revision),
+                base_revision=revision,
             )
         except InvalidInput as error:
             show_service_errors(form, error)
@@ -558,11 +553,11 @@ def remove_section(collection: str, document_id: int, key: str) -> ResponseRetur
     status = 200
     changed = False
     if request.method == "POST":
-        revision = request.form.get("base_revision", "")
-        if not revision.isdigit():
+        revision = whole_number(request.form.get("base_revision"))
+        if revision is None:
             abort(400)
         try:
-            drafts.remove_section(db.session, current_user, document_id, key, base_revision=int(revision))
+            drafts.remove_section(db.session, current_user, document_id, key, base_revision=revision)
         except Conflict:
             status, changed = 409, True
             section = pages.draft_section(db.session, current_user, document_id, key, kind=kind)
@@ -592,10 +587,9 @@ def move_section(collection: str, document_id: int, key: str) -> ResponseReturnV
 @bp.post("/agreements/<int:document_id>/draft/parties")
 @login_required
 def set_parties(document_id: int) -> ResponseReturnValue:
-    document = pages.require_kind(
-        db.session, current_user, document_id, DocumentPermission.EDIT_DRAFT, kind="agreement"
-    )
+    document, organisations = pages.party_choices(db.session, current_user, document_id)
     form = PartiesForm(prefix="parties")
+    form.set_organisations(organisations)
     problems: list[str] = []
     if form.validate_on_submit():
         try:

@@ -3,11 +3,9 @@ checklist, framework notice and status changes, version permalinks and compariso
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from agreements.domain.compliance import Requirements
 from agreements.domain.sections import SectionKind
@@ -15,7 +13,14 @@ from agreements.models import Document, DocumentVersion
 from agreements.services import drafts, lifecycle, versions
 from agreements.services.snapshots import SectionContent
 from governance.models import Organisation
-from tests.pages.agreement_helpers import agreement_with_versions, goal, make_people, text, without_tags
+from tests.pages.agreement_helpers import (
+    agreement_with_versions,
+    counted_queries,
+    goal,
+    make_people,
+    text,
+    without_tags,
+)
 
 ROLES = ["anonymous", "outsider", "member", "observer", "facilitator", "admin"]
 
@@ -53,22 +58,6 @@ def open_consultation(session, people, agreement) -> None:
         session, people.facilitator, agreement.id, "open_consultation",
         consultation_starts_on=date(2026, 12, 1), consultation_ends_on=date(2026, 12, 31),
     )  # fmt: skip
-
-
-@contextmanager
-def counted_queries():
-    from core.extensions import db
-
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 # --- the agreements of a space -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from agreements.models import Document, DocumentParty, DocumentVersion, DraftSection
 from agreements.services import drafts, lifecycle
 from governance.models import Organisation
-from tests.pages.agreement_helpers import goal, make_people, text, without_tags
+from tests.pages.agreement_helpers import counted_queries, goal, make_people, text, without_tags
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def test_the_parties_are_chosen_from_the_organisations(session, as_role, agreeme
         f"/agreements/{agreement.id}/draft/parties",
         data={"parties-parties-0-organisation_id": "4711", "parties-parties-0-party": "carrier"},
     )
-    assert unknown.status_code == 422 and "Choose organisations and parties from the lists" in text(unknown)
+    assert unknown.status_code == 422 and "Choose an organisation from the list" in text(unknown)
 
 
 # --- publishing ----------------------------------------------------------------------------------
@@ -490,3 +490,43 @@ def test_the_editor_forms_carry_csrf_tokens(session, as_role, agreement, csrf_en
     assert (
         client.post(f"/agreements/{agreement.id}/draft/sections/{section.key}", data=data).status_code == 400
     )
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "²", "１", "-1", "0", ""])
+def test_forged_revisions_are_refused_plainly(session, as_role, agreement, number) -> None:
+    section = first_section(session, agreement)
+    prefix = f"section-{section.key}-"
+    client = as_role("facilitator")
+    base = f"/agreements/{agreement.id}/draft"
+    forged = {**section_fields(section), prefix + "base_revision": number}
+    assert client.post(f"{base}/sections/{section.key}", data=forged).status_code == 400
+    heading = {"heading-title": "T", "heading-preamble": "", "heading-base_revision": number}
+    assert client.post(f"{base}/heading", data=heading).status_code == 400
+    removal = {"base_revision": number}
+    assert client.post(f"{base}/sections/{section.key}/remove", data=removal).status_code == 400
+    assert (
+        client.post(
+            f"/agreements/{agreement.id}/framework", data={"framework_version_id": number}
+        ).status_code
+        == 400
+    )
+    parties = {"parties-parties-0-organisation_id": number, "parties-parties-0-party": "carrier"}
+    # An empty choice clears the row; anything else is not an organisation from the list.
+    assert client.post(f"{base}/parties", data=parties).status_code == (302 if number == "" else 422)
+    assert first_section(session, agreement).revision == 1
+
+
+def test_the_editor_reads_a_fixed_number_of_queries(session, as_role, people, agreement) -> None:
+    larger = drafts.create_agreement(session, people.facilitator, space_id=people.space.id, title="Groß")
+    for number in range(12):
+        drafts.add_section(session, people.facilitator, larger.id, goal(f"Ziel {number}", f"Text {number}"))
+    client = as_role("facilitator")
+    urls = [f"/agreements/{agreement.id}/draft", f"/agreements/{larger.id}/draft"]
+    client.get(urls[0])  # warm-up: the first request loads translations and templates
+    counts = []
+    for url in urls:
+        session.close()  # each request reads from the database, as on a real server
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
