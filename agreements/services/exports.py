@@ -2,8 +2,9 @@
 
 Reading goes through the same visibility rule as the version page (``VIEW_PUBLISHED``): hidden
 documents look missing or forbidden exactly as there. Versions never change, so a generated PDF
-is kept in memory per (version id, language); the cache also remembers a digest of the HTML it was
-made from, so a changed template or a renamed author gives a fresh PDF instead of a stale one.
+is kept in memory per (version id, language), together with a fingerprint of the data it shows: a
+renamed author gives a fresh PDF instead of a stale one. (A new template means a new deployment,
+which starts with an empty cache.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -100,11 +102,7 @@ def version_export(session: Session, user: Any, document_id: int, number: int, *
         raise NotFound("version not found")
     framework_version = None
     if version.framework_version_id is not None:
-        framework_version = session.scalar(
-            select(DocumentVersion)
-            .where(DocumentVersion.id == version.framework_version_id)
-            .options(joinedload(DocumentVersion.document))
-        )
+        framework_version = session.get(DocumentVersion, version.framework_version_id)
     space = session.get(Space, document.space_id) if document.space_id is not None else None
     return VersionExport(document, version, space, framework_version)
 
@@ -132,6 +130,13 @@ def published_at_iso(version: DocumentVersion) -> str:
     return version.created_at.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def fingerprint(export: VersionExport) -> str:
+    """A digest of everything the exports show. The text of a version never changes, but its author
+    may rename themselves or delete their account, and a test database reuses ids."""
+    data = json.dumps(as_json(export), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
 def as_json(export: VersionExport) -> dict[str, Any]:
     """Every field of the version as plain JSON values (codes, not translated labels)."""
     version = export.version
@@ -154,7 +159,7 @@ def as_json(export: VersionExport) -> dict[str, Any]:
         "framework_version": (
             {
                 "document_id": framework.document_id,
-                "title": framework.document.title,
+                "title": framework.title,
                 "number": framework.number,
             }
             if framework is not None
@@ -222,7 +227,7 @@ def _header(export: VersionExport) -> list[str]:
         lines.append(f"author: {_yaml_string(export.author_name)}")
     if export.framework_version is not None:
         framework = export.framework_version
-        lines.append(f"framework: {_yaml_string(framework.document.title)}")
+        lines.append(f"framework: {_yaml_string(framework.title)}")
         lines.append(f"framework_version: {framework.number}")
     parties = version.parties_snapshot or []
     if parties:
@@ -345,7 +350,7 @@ def as_markdown(export: VersionExport) -> str:
             "",
             _(
                 "Follows the framework “%(title)s”, version %(number)s.",
-                title=export.framework_version.document.title,
+                title=export.framework_version.title,
                 number=export.framework_version.number,
             ),
         ]
@@ -432,19 +437,19 @@ class PdfCache:
                 _key, (_digest, dropped) = self._entries.popitem(last=False)
                 self._size -= len(dropped)
 
-    def pdf_for(self, version_id: int, locale: str, html: str) -> bytes:
+    def pdf_for(self, version_id: int, locale: str, fingerprint: str, make_html: Callable[[], str]) -> bytes:
+        """The PDF of a version in a language; ``make_html`` is only called when it must be made."""
         key = (version_id, locale)
-        digest = hashlib.sha256(html.encode()).hexdigest()
-        cached = self._get(key, digest)
+        cached = self._get(key, fingerprint)
         if cached is not None:
             return cached
         with self._generating:
-            cached = self._get(key, digest)
+            cached = self._get(key, fingerprint)
             if cached is not None:
                 return cached
-            pdf = render_pdf(html)
+            pdf = render_pdf(make_html())
             self.generated += 1
-            self._put(key, digest, pdf)
+            self._put(key, fingerprint, pdf)
             return pdf
 
     def clear(self) -> None:

@@ -73,7 +73,9 @@ def version_pdf_html(export: VersionExport) -> str:
 def version_pdf(collection: str, document_id: int, number: int) -> ResponseReturnValue:
     export = _export(collection, document_id, number)
     locale = str(get_locale() or "de")
-    pdf = exports.pdf_cache.pdf_for(export.version.id, locale, version_pdf_html(export))
+    pdf = exports.pdf_cache.pdf_for(
+        export.version.id, locale, exports.fingerprint(export), lambda: version_pdf_html(export)
+    )
     return _file(pdf, "application/pdf", export.filename("pdf"))
 
 

@@ -155,24 +155,47 @@ def test_section_headings_move_below_the_section_heading() -> None:
 PAGE = '<!doctype html><html lang="de"><head><title>{0}</title></head><body><h1>{0}</h1></body></html>'
 
 
-def test_the_pdf_cache_makes_each_pdf_once_and_again_when_the_html_changes() -> None:
+def test_the_pdf_cache_makes_each_pdf_once_per_version_language_and_content() -> None:
     cache = PdfCache()
-    first = cache.pdf_for(1, "de", PAGE.format("Eins"))
-    assert cache.pdf_for(1, "de", PAGE.format("Eins")) is first
-    assert cache.generated == 1
-    cache.pdf_for(1, "en", PAGE.format("Eins"))
-    assert cache.generated == 2
-    changed = cache.pdf_for(1, "de", PAGE.format("Zwei"))
-    assert changed != first and cache.generated == 3
+    asked: list[str] = []
+
+    def page(title: str):
+        def make() -> str:
+            asked.append(title)
+            return PAGE.format(title)
+
+        return make
+
+    first = cache.pdf_for(1, "de", "eins", page("Eins"))
+    assert cache.pdf_for(1, "de", "eins", page("Eins")) is first
+    assert asked == ["Eins"] and cache.generated == 1
+    cache.pdf_for(1, "en", "eins", page("One"))
+    changed = cache.pdf_for(1, "de", "zwei", page("Zwei"))
+    assert changed != first and asked == ["Eins", "One", "Zwei"] and cache.generated == 3
 
 
 def test_the_pdf_cache_drops_the_least_recently_used_beyond_its_budget() -> None:
     cache = PdfCache()
-    one = cache.pdf_for(1, "de", PAGE.format("Eins"))
+    one = cache.pdf_for(1, "de", "eins", lambda: PAGE.format("Eins"))
     cache.max_bytes = len(one) + 1
-    cache.pdf_for(2, "de", PAGE.format("Zwei"))
-    cache.pdf_for(1, "de", PAGE.format("Eins"))
+    cache.pdf_for(2, "de", "zwei", lambda: PAGE.format("Zwei"))
+    cache.pdf_for(1, "de", "eins", lambda: PAGE.format("Eins"))
     assert cache.generated == 3
+
+
+def test_the_fingerprint_follows_what_the_export_shows(session, who) -> None:
+    agreement = data.agreement(session, who)
+    before = exports.fingerprint(exports.version_export(session, None, agreement.id, 2, kind="agreement"))
+    assert before == exports.fingerprint(
+        exports.version_export(session, None, agreement.id, 2, kind="agreement")
+    )
+    assert before != exports.fingerprint(
+        exports.version_export(session, None, agreement.id, 1, kind="agreement")
+    )
+    who.facilitator.pseudonym = "Pusteblume"
+    session.commit()
+    after = exports.version_export(session, None, agreement.id, 2, kind="agreement")
+    assert exports.fingerprint(after) != before and after.author_name == "Pusteblume"
 
 
 def test_pdf_rendering_refuses_to_fetch_what_a_text_names(caplog) -> None:
@@ -182,3 +205,26 @@ def test_pdf_rendering_refuses_to_fetch_what_a_text_names(caplog) -> None:
     assert [r.getMessage() for r in caplog.records if r.name == "raumrat.exports"] == [
         "PDF export refused to fetch http://127.0.0.1:9/secret.png"
     ]
+
+
+def test_an_agreement_names_its_framework_version_as_it_was_published(session, who) -> None:
+    framework = data.framework(session, who)
+    framework_version = framework.versions[0]
+    agreement = drafts.create_agreement(
+        session, who.facilitator, space_id=who.space.id, title="T", framework_version_id=framework_version.id
+    )
+    versions.publish_version(session, who.facilitator, agreement.id, change_summary="v1")
+    drafts.update_heading(
+        session,
+        who.admin,
+        framework.id,
+        base_revision=framework.draft_revision,
+        title="Neuer Titel",
+        preamble="",
+    )
+    result = exports.as_json(exports.version_export(session, who.member, agreement.id, 1, kind="agreement"))
+    assert result["framework_version"] == {
+        "document_id": framework.id,
+        "title": data.FRAMEWORK_TITLE,
+        "number": 1,
+    }
