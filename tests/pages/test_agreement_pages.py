@@ -520,3 +520,15 @@ def test_versions_are_listed_with_a_compare_form(session, as_role, people) -> No
         assert f'href="/agreements/{agreement.id}/versions/{number}"' in body
     assert f'action="/agreements/{agreement.id}/compare"' in body and 'name="from"' in body
     assert session.query(DocumentVersion).filter_by(document_id=agreement.id).count() == 3
+
+
+def test_unchanged_sections_can_be_left_out(session, client, people) -> None:
+    agreement = agreement_with_versions(session, people, 1)
+    drafts.add_section(session, people.facilitator, agreement.id, goal("Neues Ziel", "Neu."))
+    versions.publish_version(session, people.facilitator, agreement.id, change_summary="v2")
+    open_consultation(session, people, agreement)
+    everything = without_tags(text(client.get(f"/agreements/{agreement.id}/compare?from=1&to=2")))
+    assert "Mehr Teilhabe Unchanged" in everything and "Show only changed sections" in everything
+    changes = without_tags(text(client.get(f"/agreements/{agreement.id}/compare?from=1&to=2&only=changes")))
+    assert "Mehr Teilhabe" not in changes and "1 section is unchanged and not shown." in changes
+    assert "inserted: Neues Ziel Added" in changes and "Show all sections" in changes
