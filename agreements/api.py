@@ -135,6 +135,13 @@ def answer_domain_error(error: DomainError) -> Response:
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+@bp.url_value_preprocessor
+def _storable_keys(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # PostgreSQL cannot even compare a text with a NUL character: no section has such a key.
+    if values and "\x00" in str(values.get("key", "")):
+        raise ApiProblem(404, _("The draft has no section with this key."))
+
+
 def _created(body: dict[str, Any], location: str) -> Response:
     response = jsonify(body)
     response.status_code = 201
