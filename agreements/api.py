@@ -298,8 +298,7 @@ def document(kind: str, document_id: int) -> Response:
 
 @_for_both_kinds("/versions", "versions", ["GET"])
 def version_list(kind: str, document_id: int) -> Response:
-    document, _, _ = load(db.session, current_user, document_id, DocumentPermission.VIEW_PUBLISHED, kind=kind)
-    found = versions.list_versions(db.session, current_user, document.id)
+    document, found = catalogue.version_list(db.session, current_user, document_id, kind=kind)
     return jsonify({"items": [api_json.version_summary(document, v) for v in found], "total": len(found)})
 
 

@@ -225,3 +225,17 @@ def require_may_create(session: Session, user: Any, *, kind: str, space_id: int 
     require(
         actor, DocumentPermission.CREATE, DocumentContext(kind, Status.DRAFT, has_published_version=False)
     )
+
+
+def version_list(
+    session: Session, user: Any, document_id: int, *, kind: str
+) -> tuple[Document, list[DocumentVersion]]:
+    """Every published version, oldest first, with its author (one query however many there are)."""
+    document, _, _ = load(session, user, document_id, DocumentPermission.VIEW_PUBLISHED, kind=kind)
+    found = session.scalars(
+        select(DocumentVersion)
+        .where(DocumentVersion.document_id == document.id)
+        .options(joinedload(DocumentVersion.author))
+        .order_by(DocumentVersion.number)
+    )
+    return document, list(found)
