@@ -132,7 +132,11 @@ class _FreshUserClient(FlaskClient):
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = _FreshUserClient
-    return app.test_client()
+    test_client = app.test_client()
+    # Tests read the English msgids; German is the default, so ask for English unless a test asks
+    # for another language itself (header, session "lang" or the user's locale).
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 @pytest.fixture
@@ -167,6 +171,8 @@ def login(client: FlaskClient):
         with client.session_transaction() as flask_session:
             flask_session["_user_id"] = user.get_id()
             flask_session["_fresh"] = True
+            # Accounts default to German; keep the English msgids unless the test chose a language.
+            flask_session.setdefault("lang", "en")
         return client
 
     return sign_in

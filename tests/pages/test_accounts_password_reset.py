@@ -34,7 +34,7 @@ def mailed_link(session, recipient: str) -> str:
 
 
 def test_someone_resets_a_forgotten_password_and_is_signed_in(client, session, make_user) -> None:
-    make_user("anna")
+    make_user("anna", locale="en")  # signing in switches to the account's language
     assert b"Reset your password" in client.get("/forgot-password").data
 
     answer = client.post("/forgot-password", data={"email": "anna@test.example"}, follow_redirects=True)

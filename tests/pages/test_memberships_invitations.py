@@ -135,6 +135,8 @@ def test_an_anonymous_visitor_signs_in_and_comes_back_to_accept(client, session,
     assert "Accept invitation" not in page
     assert f'href="/login?next=/invitations/{token}"' in page.replace("%2F", "/")
     assert f'href="/register?next=/invitations/{token}"' in page.replace("%2F", "/")
+    people.user.locale = "en"  # signing in switches to the account's language
+    session.commit()
     response = client.post(
         f"/login?next=/invitations/{token}",
         data={"email": people.user.email, "password": "correct horse battery"},
