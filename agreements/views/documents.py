@@ -376,6 +376,7 @@ def _editor(
     publish_form: PublishForm | None = None,
     parties_form: PartiesForm | None = None,
     problems: list[str] | None = None,
+    jump_to: str | None = None,
     only_section: str | None = None,
 ) -> ResponseReturnValue:
     page = pages.draft_page(db.session, current_user, document_id, kind=_kind(collection))
@@ -408,6 +409,8 @@ def _editor(
         "publish_form": publish_form or PublishForm(formdata=None, prefix="publish"),
         "parties_form": parties_form,
         "problems": problems or [],
+        # The id of the part of the page whose form has the problem, linked from the summary at the top.
+        "jump_to": jump_to,
     }
     if only_section is not None and is_htmx_request():
         section = next((s for s in page.sections if s.key == only_section), None)
@@ -461,11 +464,18 @@ def update_heading(collection: str, document_id: int) -> ResponseReturnValue:
             # Keep what this person typed; the next save is based on what is stored now.
             db.session.refresh(document)
             form.base_revision.data = str(document.draft_revision)
-            return _editor(collection, document_id, status=409, heading_form=form, heading_conflict=True)
+            return _editor(
+                collection,
+                document_id,
+                status=409,
+                heading_form=form,
+                heading_conflict=True,
+                jump_to="heading",
+            )
         else:
             flash(_("The title and preamble have been saved."), "success")
             return _back_to_editor(document)
-    return _editor(collection, document_id, status=422, heading_form=form)
+    return _editor(collection, document_id, status=422, heading_form=form, jump_to="heading")
 
 
 @bp.post(DOCUMENT + "/draft/sections")
@@ -488,7 +498,7 @@ def add_section(collection: str, document_id: int) -> ResponseReturnValue:
         else:
             flash(_("The section “%(title)s” has been added.", title=section.title), "success")
             return _back_to_editor(document, section.key)
-    return _editor(collection, document_id, status=422, add_form=form)
+    return _editor(collection, document_id, status=422, add_form=form, jump_to="new-section")
 
 
 @bp.post(DOCUMENT + "/draft/sections/<key>")
@@ -529,7 +539,13 @@ def update_section(collection: str, document_id: int, key: str) -> ResponseRetur
             flash(notice, "success")
             return _back_to_editor(document, key)
     return _editor(
-        collection, document_id, status=status, section_forms={key: form}, merges=merges, only_section=key
+        collection,
+        document_id,
+        status=status,
+        section_forms={key: form},
+        merges=merges,
+        jump_to=f"section-{key}",
+        only_section=key,
     )
 
 
@@ -541,7 +557,9 @@ def _section_gone(collection: str, document_id: int, form: EditSectionForm) -> R
         "Someone removed this section while you were editing it. Your text is in the form "
         "“Add a section” below, so you can add it again."
     )
-    return _editor(collection, document_id, status=409, add_form=add_form, problems=[problem])
+    return _editor(
+        collection, document_id, status=409, add_form=add_form, problems=[problem], jump_to="new-section"
+    )
 
 
 @bp.route(DOCUMENT + "/draft/sections/<key>/remove", methods=["GET", "POST"])
@@ -599,7 +617,9 @@ def set_parties(document_id: int) -> ResponseReturnValue:
         else:
             flash(_("The parties to the agreement have been saved."), "success")
             return _back_to_editor(document)
-    return _editor("agreements", document_id, status=422, parties_form=form, problems=problems)
+    return _editor(
+        "agreements", document_id, status=422, parties_form=form, problems=problems, jump_to="parties"
+    )
 
 
 @bp.post(DOCUMENT + "/draft/publish")
@@ -630,4 +650,6 @@ def publish(collection: str, document_id: int) -> ResponseReturnValue:
                     number=published.number,
                 )
             )
-    return _editor(collection, document_id, status=status, publish_form=form, problems=problems)
+    return _editor(
+        collection, document_id, status=status, publish_form=form, problems=problems, jump_to="publish"
+    )

@@ -236,6 +236,7 @@ def test_bad_sections_are_explained_and_keep_the_input(
     body = text(answer)
     assert answer.status_code == 422
     assert message in body and "There is a problem" in body
+    assert '<a href="#new-section">Go to the form with the problem</a>' in body
     if field != "new-body":
         assert "Mein sorgfältiger Text." in body
     if value and field not in ("new-body", "new-kind"):  # an unknown kind cannot be shown in the list
@@ -530,3 +531,19 @@ def test_the_editor_reads_a_fixed_number_of_queries(session, as_role, people, ag
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_every_id_on_the_editor_is_unique(session, as_role, people, agreement) -> None:
+    drafts.add_section(session, people.facilitator, agreement.id, goal("Zweites Ziel", "Zwei."))
+    section = first_section(session, agreement)
+    stale = section_fields(section, body="Meins.")
+    drafts.update_section(session, people.admin, agreement.id, section.key, base_revision=1,
+                          base=goal(body=section.body), mine=goal(body="Deins."))  # fmt: skip
+    client = as_role("facilitator")
+    pages = [client.get(f"/agreements/{agreement.id}/draft"), client.get(f"/agreements/{agreement.id}"),
+             client.post(f"/agreements/{agreement.id}/draft/sections/{section.key}", data=stale),
+             client.post(f"/agreements/{agreement.id}/draft/sections", data={"new-title": ""})]  # fmt: skip
+    assert [page.status_code for page in pages] == [200, 200, 409, 422]
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]+)"', text(page))
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
