@@ -43,7 +43,8 @@ def load_config(instance_path: Path) -> dict:
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Recycling idle connections instead of pinging before each use saves a round trip per request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,

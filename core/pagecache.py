@@ -14,9 +14,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request, session
+from flask import Response, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
@@ -28,8 +29,32 @@ _lock = threading.Lock()
 _pages: OrderedDict[tuple, tuple[int, bytes, int, dict[str, str]]] = OrderedDict()
 
 
+_NEWEST_ENTRY = select(func.max(AuditEntry.id))
+
+
 def data_version() -> int:
-    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
+    """Id of the newest audit entry, read once per request."""
+    if "raumrat_data_version" not in g:
+        g.raumrat_data_version = db.session.scalar(_NEWEST_ENTRY) or 0
+    return g.raumrat_data_version
+
+
+_fragments: dict[tuple, tuple[int, Markup]] = {}
+
+
+def cached_fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """A rendered fragment that is the same for every visitor (e.g. the hierarchy of all units),
+    kept until the data changes."""
+    version = data_version()
+    hit = _fragments.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    html = Markup(render())
+    with _lock:
+        if len(_fragments) > MAX_ENTRIES:
+            _fragments.clear()
+        _fragments[key] = (version, html)
+    return html
 
 
 def _cacheable_request() -> bool:
@@ -49,6 +74,7 @@ def _session_holds_only_language() -> bool:
 def clear() -> None:
     with _lock:
         _pages.clear()
+        _fragments.clear()
 
 
 def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
@@ -141,6 +141,11 @@ def ancestors(session: Session, space: Space) -> list[Space]:
     return list(reversed(chain))
 
 
+MEMBER_PREVIEW = 12
+MEMBERS_PER_PAGE = 50
+PENDING_PREVIEW = 50
+
+
 @dataclass
 class SpacePage:
     space: Space
@@ -149,41 +154,113 @@ class SpacePage:
     units: list[Space]
     population: int | None
     party_counts: dict[str, int]
+    facilitator_count: int
+    observer_count: int
     facilitators: list[SpaceMembership]
+    # The first few observers and members per party; the members page lists everyone.
     observers: list[SpaceMembership]
     # None when the viewer may not see names (anonymous visitors see counts only).
     members_by_party: dict[str, list[SpaceMembership]] | None
     pending_requests: list[SpaceMembership]
+    pending_count: int
     viewer_membership: SpaceMembership | None
     permissions: dict[str, bool]
 
 
+def _preview_by_group(session: Session, space_id: int) -> dict[str, list[SpaceMembership]]:
+    """The first MEMBER_PREVIEW active memberships per party (observers as their own group), in one
+    query: a window function numbers the rows within each group."""
+    group_key = case((SpaceMembership.role == SpaceRole.OBSERVER, "observer"), else_=SpaceMembership.party)
+    numbered = (
+        select(
+            SpaceMembership.id.label("membership_id"),
+            func.row_number()
+            .over(partition_by=group_key, order_by=(SpaceMembership.created_at, SpaceMembership.id))
+            .label("rank"),
+        )
+        .where(SpaceMembership.space_id == space_id, SpaceMembership.status == MembershipStatus.ACTIVE)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(SpaceMembership)
+        .join(numbered, numbered.c.membership_id == SpaceMembership.id)
+        .where(numbered.c.rank <= MEMBER_PREVIEW)
+        .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
+        .order_by(SpaceMembership.created_at, SpaceMembership.id)
+    )
+    groups: dict[str, list[SpaceMembership]] = defaultdict(list)
+    for membership in rows:
+        key = "observer" if membership.role == SpaceRole.OBSERVER else membership.party
+        if key:
+            groups[key].append(membership)
+    return groups
+
+
 def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
-    """Everything a space's page shows, in a fixed number of queries whatever the member count."""
+    """Everything a space's page shows, in a fixed number of queries whatever the member count.
+
+    Counts come from the database; names are a preview per party, so the page stays short and fast
+    with thousands of members (the members page lists them all, page by page)."""
     space = get_space(session, space_id)
     actor = actor_for(session, user, space_id=space.id)
     require(actor, Permission.VIEW_SPACE)
-    memberships = list(
-        session.scalars(
-            select(SpaceMembership)
-            .where(
-                SpaceMembership.space_id == space.id,
-                SpaceMembership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]),
-            )
-            .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
-            .order_by(SpaceMembership.created_at, SpaceMembership.id)
+    counts = session.execute(
+        select(SpaceMembership.party, SpaceMembership.role, SpaceMembership.status, func.count())
+        .where(
+            SpaceMembership.space_id == space.id,
+            SpaceMembership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]),
         )
-    )
-    active = [m for m in memberships if m.status == MembershipStatus.ACTIVE]
+        .group_by(SpaceMembership.party, SpaceMembership.role, SpaceMembership.status)
+    ).all()
     party_counts = {party.value: 0 for party in Party}
-    by_party: dict[str, list[SpaceMembership]] = defaultdict(list)
-    for membership in active:
-        if membership.party:
-            party_counts[membership.party] += 1
-            by_party[membership.party].append(membership)
+    facilitator_count = observer_count = pending_count = 0
+    for party, role, status, count in counts:
+        if status == MembershipStatus.REQUESTED:
+            pending_count += count
+            continue
+        if party in party_counts and role != SpaceRole.OBSERVER:
+            party_counts[party] += count
+        facilitator_count += count if role == SpaceRole.FACILITATOR else 0
+        observer_count += count if role == SpaceRole.OBSERVER else 0
     may_see_names = is_allowed(actor, Permission.VIEW_SPACE_MEMBER_NAMES)
     may_decide = is_allowed(actor, Permission.DECIDE_JOIN_REQUEST)
+    previews = _preview_by_group(session, space.id) if may_see_names else {}
+    facilitators: list[SpaceMembership] = []
+    if may_see_names or actor.space_role == SpaceRole.FACILITATOR:
+        facilitators = list(
+            session.scalars(
+                select(SpaceMembership)
+                .where(
+                    SpaceMembership.space_id == space.id,
+                    SpaceMembership.status == MembershipStatus.ACTIVE,
+                    SpaceMembership.role == SpaceRole.FACILITATOR,
+                )
+                .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
+                .order_by(SpaceMembership.created_at, SpaceMembership.id)
+                .limit(MEMBER_PREVIEW)
+            )
+        )
+    pending: list[SpaceMembership] = []
+    if may_decide and pending_count:
+        pending = list(
+            session.scalars(
+                select(SpaceMembership)
+                .where(
+                    SpaceMembership.space_id == space.id, SpaceMembership.status == MembershipStatus.REQUESTED
+                )
+                .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
+                .order_by(SpaceMembership.created_at, SpaceMembership.id)
+                .limit(PENDING_PREVIEW)
+            )
+        )
     viewer = as_user(user)
+    viewer_membership = None
+    if viewer is not None:
+        viewer_membership = session.scalar(
+            select(SpaceMembership)
+            .where(SpaceMembership.space_id == space.id, SpaceMembership.user_id == viewer.id)
+            .options(joinedload(SpaceMembership.organisation))
+        )
     units = []
     if space.is_group:
         links = session.scalars(
@@ -200,13 +277,14 @@ def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
         units=units,
         population=population,
         party_counts=party_counts,
-        facilitators=[m for m in active if m.role == SpaceRole.FACILITATOR] if may_see_names else [],
-        observers=[m for m in active if m.role == SpaceRole.OBSERVER] if may_see_names else [],
-        members_by_party={p.value: by_party.get(p.value, []) for p in Party} if may_see_names else None,
-        pending_requests=[m for m in memberships if m.status == MembershipStatus.REQUESTED]
-        if may_decide
-        else [],
-        viewer_membership=next((m for m in memberships if viewer and m.user_id == viewer.id), None),
+        facilitator_count=facilitator_count,
+        observer_count=observer_count,
+        facilitators=facilitators,
+        observers=previews.get("observer", []),
+        members_by_party={p.value: previews.get(p.value, []) for p in Party} if may_see_names else None,
+        pending_requests=pending,
+        pending_count=pending_count if may_decide else 0,
+        viewer_membership=viewer_membership,
         permissions={
             permission.name.lower(): is_allowed(actor, permission)
             for permission in (
@@ -220,6 +298,44 @@ def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
             )
         },
     )
+
+
+@dataclass
+class MemberList:
+    space: Space
+    party: str | None
+    memberships: list[SpaceMembership]
+    total: int
+    page: int
+    pages: int
+
+
+def member_list(session: Session, user: Any, space_id: int, *, party: str | None, page: int) -> MemberList:
+    """All active members of a space (optionally of one party), page by page."""
+    space = get_space(session, space_id)
+    require(actor_for(session, user, space_id=space.id), Permission.VIEW_SPACE_MEMBER_NAMES)
+    if party not in (None, "", *[p.value for p in Party], "observer"):
+        raise InvalidInput("unknown party", field_errors={"party": ["unknown_party"]})
+    conditions = [SpaceMembership.space_id == space.id, SpaceMembership.status == MembershipStatus.ACTIVE]
+    if party == "observer":
+        conditions.append(SpaceMembership.role == SpaceRole.OBSERVER)
+    elif party:
+        conditions += [SpaceMembership.party == party, SpaceMembership.role != SpaceRole.OBSERVER]
+    total = session.scalar(select(func.count()).select_from(SpaceMembership).where(*conditions)) or 0
+    pages = max(1, -(-total // MEMBERS_PER_PAGE))
+    if page < 1 or page > pages:
+        raise NotFound("no such page")
+    memberships = list(
+        session.scalars(
+            select(SpaceMembership)
+            .where(*conditions)
+            .options(joinedload(SpaceMembership.user), joinedload(SpaceMembership.organisation))
+            .order_by(SpaceMembership.created_at, SpaceMembership.id)
+            .offset((page - 1) * MEMBERS_PER_PAGE)
+            .limit(MEMBERS_PER_PAGE)
+        )
+    )
+    return MemberList(space, party or None, memberships, total, page, pages)
 
 
 def create_group(session: Session, user: User, *, name: str, description: str, unit_ids: list[int]) -> Space:

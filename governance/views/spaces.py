@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.errors import InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_for_anonymous, cached_fragment
 from core.web import render_page_or_fragment
 from governance.forms import SpaceGroupForm
 from governance.parties import Party, UnitLevel
@@ -49,7 +50,12 @@ def directory() -> ResponseReturnValue:
     if searching:
         context["results"] = spaces.search_spaces(db.session, space_filter)
     else:
-        context["tree"], context["groups"] = spaces.space_tree(db.session)
+
+        def render_tree() -> str:
+            tree, groups = spaces.space_tree(db.session)
+            return render_template("spaces/_tree.html", tree=tree, groups=groups)
+
+        context["tree_html"] = cached_fragment(("spaces-tree", str(get_locale())), render_tree)
     return render_page_or_fragment(
         "spaces/directory.html", "spaces/_results.html", status=400 if errors else 200, **context
     )
@@ -60,6 +66,16 @@ def directory() -> ResponseReturnValue:
 def show(space_id: int) -> ResponseReturnValue:
     page = spaces.space_page(db.session, current_user, space_id)
     return render_template("spaces/show.html", page=page, parties=list(Party))
+
+
+@bp.get("/<int:space_id>/members")
+def members(space_id: int) -> ResponseReturnValue:
+    party = request.args.get("party") or None
+    page_number = request.args.get("page", "1")
+    if not page_number.isdigit():
+        abort(404)
+    listing = spaces.member_list(db.session, current_user, space_id, party=party, page=int(page_number))
+    return render_template("spaces/members.html", listing=listing, parties=list(Party))
 
 
 @bp.route("/new-group", methods=["GET", "POST"])

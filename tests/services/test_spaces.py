@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from governance.models import Space, SpaceMembership
 from governance.parties import MembershipStatus, SpaceRole
 from governance.services import spaces
@@ -109,3 +109,37 @@ def test_anonymous_visitors_see_counts_but_not_names(session, make_user, space_b
     member_view = spaces.space_page(session, member, space.id)
     assert [m.user_id for m in member_view.members_by_party["beneficiary"]] == [member.id]
     assert member_view.viewer_membership.user_id == member.id
+
+
+def _add_members(session, space, count: int, party: str, prefix: str) -> None:
+    from governance.models import User
+
+    for number in range(count):
+        user = User(email=f"{prefix}{number}@test.example", display_name=f"{prefix} {number}", locale="en")
+        session.add(SpaceMembership(space=space, user=user, party=party, status="active"))
+    session.commit()
+
+
+def test_the_space_page_previews_names_and_counts_everyone(session, make_user, space_by_code) -> None:
+    space = space_by_code("04011440")
+    _add_members(session, space, 30, "beneficiary", "ben")
+    _add_members(session, space, 2, "carrier", "car")
+    page = spaces.space_page(session, make_user(), space.id)
+    assert page.party_counts["beneficiary"] == 30 and page.party_counts["carrier"] == 2
+    assert len(page.members_by_party["beneficiary"]) == spaces.MEMBER_PREVIEW
+    assert [m.user.display_name for m in page.members_by_party["carrier"]] == ["car 0", "car 1"]
+
+
+def test_the_member_list_pages_through_everyone_of_a_party(session, make_user, space_by_code) -> None:
+    space = space_by_code("04011440")
+    _add_members(session, space, spaces.MEMBERS_PER_PAGE + 5, "provider", "pro")
+    viewer = make_user()
+    first = spaces.member_list(session, viewer, space.id, party="provider", page=1)
+    second = spaces.member_list(session, viewer, space.id, party="provider", page=2)
+    assert (first.total, first.pages, len(first.memberships), len(second.memberships)) == (55, 2, 50, 5)
+    with pytest.raises(NotFound):
+        spaces.member_list(session, viewer, space.id, party="provider", page=3)
+    with pytest.raises(InvalidInput):
+        spaces.member_list(session, viewer, space.id, party="pirates", page=1)
+    with pytest.raises(PermissionDenied):
+        spaces.member_list(session, None, space.id, party=None, page=1)
