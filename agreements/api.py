@@ -45,7 +45,7 @@ bp.before_request(authenticate)
 bp.register_error_handler(ApiProblem, answer_problem)
 
 KINDS = ("agreement", "framework")
-NUMBER = f"int(min=1, max={MAX_ID})"
+NUMBER = "int"  # not int(min=1, ...): see governance.api.ID
 KEY = "string(maxlength=40)"
 
 

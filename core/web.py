@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, abort, make_response, render_template, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -50,6 +50,17 @@ def safe_next_url(target: str | None, default: str) -> str:
     return target
 
 
+# Ids and numbers in URLs name rows of integer columns, which hold at most this.
+MAX_URL_INTEGER = 2**31 - 1
+
+
+def larger_integers_name_nothing(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A larger number in a URL cannot name a row, and SQLite refuses to even compare it: 404."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and value > MAX_URL_INTEGER:
+            abort(404)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -67,5 +78,6 @@ def install(app: Flask) -> None:
     from core.markdown import render_markdown
 
     app.after_request(add_security_headers)
+    app.url_value_preprocessor(larger_integers_name_nothing)
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["markdown"] = render_markdown
