@@ -4,13 +4,14 @@ publishing and status changes. Limits match agreements.services; the services ch
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -100,10 +101,36 @@ def _date(label: Any) -> DateField:
     return DateField(label, validators=[Optional()], format="%Y-%m-%d", invalid_value_message=DATE_HINT)
 
 
+def _text_fields(form: Form) -> Iterator[Field]:
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                yield from _text_fields(entry.form)
+        elif isinstance(field, FormField):
+            yield from _text_fields(field.form)
+        else:
+            yield field
+
+
+class DocumentForm(FlaskForm):
+    """Refuses text no database can store (NUL), in every field and row, with a message beside it."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _text_fields(self):
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [
+                    *field.errors,
+                    _l("This text contains characters that cannot be stored, such as NUL."),
+                ]
+                valid = False
+        return valid
+
+
 # --- a new agreement ---------------------------------------------------------------------------------
 
 
-class NewAgreementForm(FlaskForm):
+class NewAgreementForm(DocumentForm):
     title = _title_field(_l("Title of the agreement"))
     preamble = _long_text(_l("Preamble"))
     framework_version_id = SelectField(_l("Framework to adopt"), validate_choice=False, default="")
@@ -131,7 +158,7 @@ class NewAgreementForm(FlaskForm):
 # --- the draft: heading, sections, parties, publishing -------------------------------------------
 
 
-class HeadingForm(FlaskForm):
+class HeadingForm(DocumentForm):
     title = _title_field(_l("Title"))
     preamble = _long_text(_l("Preamble"))
     base_revision = HiddenField()
@@ -174,7 +201,7 @@ class BudgetRow(Form):
             raise ValidationError(_l("Enter the amount in whole euros, for example 12000"))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(DocumentForm):
     kind = SelectField(
         _l("Kind of section"),
         choices=[SelectChoice(value, label) for value, label in SECTION_KIND_LABELS.items()],
@@ -307,7 +334,7 @@ class PartyRow(Form):
             raise ValidationError(_l("Choose the party the organisation speaks for"))
 
 
-class PartiesForm(FlaskForm):
+class PartiesForm(DocumentForm):
     parties = FieldList(FormField(PartyRow), _l("Parties"), max_entries=MAX_ROWS)
 
     @classmethod
@@ -333,7 +360,7 @@ class PartiesForm(FlaskForm):
         return [(organisation_id, party) for organisation_id, party in chosen if organisation_id is not None]
 
 
-class PublishForm(FlaskForm):
+class PublishForm(DocumentForm):
     change_summary = TextAreaField(
         _l("What changed in this version?"),
         validators=[
@@ -346,7 +373,7 @@ class PublishForm(FlaskForm):
 # --- status changes ------------------------------------------------------------------------------
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(DocumentForm):
     """Fields of every transition; each transition's form shows the ones it needs."""
 
     note = TextAreaField(

@@ -54,10 +54,13 @@ def _install_labels(state: Any) -> None:
 
 
 @bp.url_value_preprocessor
-def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    # Larger numbers cannot name a row, and SQLite refuses to even compare them.
+def _values_a_database_can_compare(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # Larger numbers cannot name a row, and SQLite refuses to even compare them; PostgreSQL
+    # refuses to compare a text holding NUL. Neither can name anything, so: not found.
     for value in (values or {}).values():
         if isinstance(value, int) and not 0 < value <= MAX_ID:
+            abort(404)
+        if isinstance(value, str) and "\x00" in value:
             abort(404)
 
 

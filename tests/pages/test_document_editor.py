@@ -547,3 +547,35 @@ def test_every_id_on_the_editor_is_unique(session, as_role, people, agreement) -
     for page in pages:
         ids = re.findall(r'\sid="([^"]+)"', text(page))
         assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+NUL_MESSAGE = "This text contains characters that cannot be stored, such as NUL."
+
+
+def test_text_no_database_can_store_is_refused_with_a_message(session, as_role, agreement) -> None:
+    section = first_section(session, agreement)
+    prefix = f"section-{section.key}-"
+    client = as_role("facilitator")
+    base = f"/agreements/{agreement.id}/draft"
+    answers = [
+        client.post(f"{base}/sections/{section.key}", data=section_fields(section, body="Null\x00Byte")),
+        client.post(f"{base}/sections", data={"new-kind": "rule", "new-title": "Regel\x00"}),
+        client.post(
+            f"{base}/sections",
+            data={"new-kind": "rule", "new-title": "Regel", "new-indicators-0-name": "Kenn\x00zahl"},
+        ),
+        client.post(f"{base}/heading", data={"heading-title": "T\x00", "heading-base_revision": "1"}),
+        client.post(f"{base}/publish", data={"publish-change_summary": "Fassung\x00"}),
+        client.post(
+            f"/agreements/{agreement.id}/status",
+            data={"transition": "start_negotiation", "start_negotiation-note": "Notiz\x00"},
+        ),
+        client.post(f"/spaces/{agreement.space_id}/agreements/new", data={"title": "Neu\x00"}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 422 and NUL_MESSAGE in text(answer)
+    assert "Null" in textarea(text(answers[0]), prefix + "body")
+    assert first_section(session, agreement).revision == 1
+    assert client.get(f"{base}/sections/ab%00cd/remove").status_code == 404
+    assert client.post(f"{base}/sections/ab%00cd", data={}).status_code == 404
+    assert client.post(f"{base}/sections/ab%00cd/move", data={"direction": "up"}).status_code == 404
