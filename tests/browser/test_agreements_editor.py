@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from agreements.models import DocumentVersion, DraftSection
@@ -65,7 +65,10 @@ def draft(session, team: Team) -> Draft:
         session, team.facilitator, space_id=team.space_id, title="Beratung im Quartier"
     )
     section = drafts.add_section(
-        session, team.facilitator, agreement.id, SectionContent(kind="rule", title="Beratung", body=OPENING_HOURS)
+        session,
+        team.facilitator,
+        agreement.id,
+        SectionContent(kind="rule", title="Beratung", body=OPENING_HOURS),
     )
     return Draft(id=agreement.id, key=section.key)
 
@@ -172,3 +175,135 @@ def test_a_facilitator_writes_a_section_by_keyboard_and_publishes_a_version(
     assert version is not None and version.number == 1
     assert [s.title for s in version.sections] == ["Barrierefreie Treffpunkte"]
     assert version.sections[0].indicators[0]["target"] == "100"
+
+
+# --- saving a section: a plain form POST without JavaScript, an htmx fragment swap with it ------------
+
+
+def save_section(page: Page, key: str, *, javascript: bool) -> int:
+    """Press the section form's button by keyboard; return the status of the save.
+
+    Without JavaScript the browser loads the answer as a new page; with it, htmx swaps the
+    section in place, so there is a response to wait for but no navigation.
+    """
+    button = page.locator(f"#section-{key} form button[type=submit]")
+    if not javascript:
+        return submit_and_wait(page, button)
+    url = f"/draft/sections/{key}"
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(url)) as response:
+        activate(page, button)
+    return response.value.status
+
+
+def open_section_editor(page: Page, key: str) -> Locator:
+    editor = page.locator(f"#section-{key} details.section-editor")
+    activate(page, editor.locator("summary"))
+    expect(editor).to_have_attribute("open", "")
+    return editor
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["plain-form-post", "htmx-swap"])
+def test_a_section_is_edited_and_saved_with_and_without_javascript(
+    new_page: Callable[..., Page], session, draft: Draft, javascript: bool
+) -> None:
+    page = open_as(new_page, FIONA, f"/agreements/{draft.id}/draft", javascript=javascript)
+    expect(page.locator("h1")).to_have_text("Working draft: Beratung im Quartier")
+    check_accessibility(page)
+    if javascript:
+        page.evaluate("() => { window.stillTheSamePage = true; }")
+    section = page.locator(f"#section-{draft.key}")
+    field = f"#section-{draft.key}-"
+    new_body = "Die offene Beratung findet montags und donnerstags im Stadtteilhaus statt."
+
+    # A section without a title is refused; the text just typed stays in the form.
+    open_section_editor(page, draft.key)
+    fill_by_keyboard(page, field + "title", "")
+    fill_by_keyboard(page, field + "body", new_body)
+    assert save_section(page, draft.key, javascript=javascript) == 422
+    expect(section.locator(".error-summary")).to_contain_text("Enter a title")
+    expect(page.locator(field + "body")).to_have_value(new_body)
+    expect(page.locator(field + "title")).to_have_attribute("aria-invalid", "true")
+    check_accessibility(page)
+
+    fill_by_keyboard(page, field + "title", "Offene Beratung")
+    if javascript:
+        assert save_section(page, draft.key, javascript=True) == 200
+        expect(section.get_by_role("status")).to_have_text("The section has been saved.")
+        assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
+        expect(page.locator("h1")).to_have_count(1)
+        check_accessibility(page, f"#section-{draft.key}")
+    else:
+        assert save_section(page, draft.key, javascript=False) == 302
+        expect(page).to_have_url(f"/agreements/{draft.id}/draft#section-{draft.key}")
+        expect(page.locator(".notifications")).to_contain_text("The section has been saved.")
+    expect(section.locator("h3")).to_contain_text("Offene Beratung")
+    expect(section.locator("article.document-section")).to_contain_text(new_body)
+    expect(section.locator("details.section-editor")).not_to_have_attribute("open", "")
+    check_accessibility(page)
+
+    saved = draft_section(session, draft.id, draft.key)
+    assert (saved.title, saved.body, saved.revision) == ("Offene Beratung", new_body, 2)
+
+
+# --- two people, one section: the 409 merge view --------------------------------------------------
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx-swap", "plain-form-post"])
+def test_a_stale_save_gets_the_merge_view_and_the_merged_text_is_saved(
+    new_page: Callable[..., Page], session, draft: Draft, javascript: bool
+) -> None:
+    path = f"/agreements/{draft.id}/draft"
+    field = f"#section-{draft.key}-body"
+    theirs = "Die Beratung findet montags im Nachbarschaftshaus statt."
+    mine = "Die offene Beratung findet montags im Stadtteilhaus statt."
+    merged = "Die offene Beratung findet montags im Nachbarschaftshaus statt."
+
+    # Both open the same revision of the section.
+    fiona = open_as(new_page, FIONA, path, javascript=javascript)
+    ada = open_as(new_page, ADA, path, javascript=javascript)
+    for page in (fiona, ada):
+        open_section_editor(page, draft.key)
+
+    fiona.locator(field).fill(theirs)
+    assert save_section(fiona, draft.key, javascript=javascript) == (200 if javascript else 302)
+    expect(fiona.locator(f"#section-{draft.key} article.document-section")).to_contain_text(theirs)
+    check_accessibility(fiona)
+
+    ada.locator(field).fill(mine)
+    assert save_section(ada, draft.key, javascript=javascript) == 409
+    section = ada.locator(f"#section-{draft.key}")
+    merge = section.locator(".merge")
+    expect(merge).to_contain_text("Someone else saved this section while you were editing it.")
+    columns = merge.locator(".merge__columns > div")
+    expect(columns).to_have_count(2)
+    expect(columns.nth(0)).to_contain_text("Their text (saved now)")
+    expect(columns.nth(0)).to_contain_text(theirs)
+    expect(columns.nth(1)).to_contain_text("Your text")
+    expect(columns.nth(1)).to_contain_text(mine)
+    expect(merge).to_contain_text("Your changes and theirs do not overlap.")
+    expect(ada.locator(field)).to_have_value(merged)
+    expect(section.locator("details.section-editor")).to_have_attribute("open", "")
+    expect(ada.locator("h1")).to_have_count(1)  # with htmx, the section alone was swapped
+    if not javascript:
+        expect(ada).to_have_title("Error: Working draft: Beratung im Quartier – Raumrat")
+    check_accessibility(ada)
+    assert draft_section(session, draft.id, draft.key).body == theirs  # nothing saved yet
+
+    save = section.get_by_role("button", name="Save the merged section")
+    expect(save).to_be_visible()
+    assert save_section(ada, draft.key, javascript=javascript) == (200 if javascript else 302)
+    if javascript:
+        expect(section.get_by_role("status")).to_have_text("The section has been saved.")
+    else:
+        expect(ada.locator(".notifications")).to_contain_text("The section has been saved.")
+    expect(section.locator(".merge")).to_have_count(0)
+    expect(section.locator("article.document-section")).to_contain_text(merged)
+    check_accessibility(ada)
+
+    saved = draft_section(session, draft.id, draft.key)
+    assert (saved.body, saved.revision) == (merged, 3)
+
+    # The first editor sees both changes on the next visit.
+    fiona.goto(path)
+    expect(fiona.locator(f"#section-{draft.key} article.document-section")).to_contain_text(merged)
+    check_accessibility(fiona)
