@@ -261,10 +261,7 @@ def choose_radio(page: Page, group: str, label: str) -> None:
     """Tab into a radio group and move with the arrow keys until the option ``label`` is chosen."""
     radios = page.locator(f"{group} input[type=radio]")
     target = page.locator(group).get_by_label(label, exact=True)
-    tab_to(
-        page,
-        radios.and_(page.locator(":checked")) if radios.and_(page.locator(":checked")).count() else radios,
-    )
+    tab_to(page, radios)  # Tab lands on the chosen radio, or on the first when none is chosen
     if not page.evaluate("() => document.activeElement.checked"):
         page.keyboard.press("Space")
     for _ in range(radios.count()):
