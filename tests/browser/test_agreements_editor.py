@@ -262,6 +262,7 @@ def test_a_stale_save_gets_the_merge_view_and_the_merged_text_is_saved(
     fiona = open_as(new_page, FIONA, path, javascript=javascript)
     ada = open_as(new_page, ADA, path, javascript=javascript)
     for page in (fiona, ada):
+        check_accessibility(page)
         open_section_editor(page, draft.key)
 
     fiona.locator(field).fill(theirs)
