@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, g, request, session
+from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -34,9 +34,11 @@ _NEWEST_ENTRY = select(func.max(AuditEntry.id))
 
 def data_version() -> int:
     """Id of the newest audit entry, read once per request."""
-    if "raumrat_data_version" not in g:
-        g.raumrat_data_version = db.session.scalar(_NEWEST_ENTRY) or 0
-    return g.raumrat_data_version
+    # Kept on the request (not on g, which outlives requests when an app context is held).
+    version = getattr(request, "raumrat_data_version", None)
+    if version is None:
+        version = request.raumrat_data_version = db.session.scalar(_NEWEST_ENTRY) or 0
+    return version
 
 
 _fragments: dict[tuple, tuple[int, Markup]] = {}

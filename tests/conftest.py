@@ -85,7 +85,11 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     application = request.getfixturevalue("app")
+    from core import pagecache
     from core.extensions import db
+
+    # Emptied tables may hand out ids again, so cached pages could look current: forget them.
+    pagecache.clear()
     from governance.models import Space
 
     with application.app_context():
