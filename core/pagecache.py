@@ -69,8 +69,9 @@ def _cacheable_request() -> bool:
 
 
 def _session_holds_only_language() -> bool:
-    # Flashed messages and form tokens live in the session: such pages are personal.
-    return set(session.keys()) <= {"lang"}
+    # Flashed messages and form tokens live in the session: such pages are personal. Flask-Login's
+    # session protection marks any non-empty session "_fresh: False"; that says nothing personal.
+    return set(session.keys()) <= {"lang", "_fresh"}
 
 
 def clear() -> None:

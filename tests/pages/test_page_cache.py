@@ -60,3 +60,14 @@ def test_signed_in_visitors_and_flashed_messages_bypass_the_cache(
     client.post("/logout", headers={"Accept-Language": "en"})
     after_sign_out = client.get(f"/spaces/{space.id}", headers={"Accept-Language": "en"}).data.decode()
     assert "You are signed out." in after_sign_out and "Mia" not in after_sign_out
+
+
+def test_a_visitor_who_chose_a_language_is_served_from_the_cache(app, client, space_by_code):
+    pagecache.clear()
+    client.get("/language/de")
+    url = f"/spaces/{space_by_code('04011440').id}"
+    german = client.get(url)
+    assert count_queries(app, client, url) == 1
+    assert client.get(url).data == german.data and 'lang="de"' in german.text
+    client.get("/language/en")
+    assert 'lang="en"' in client.get(url).text
