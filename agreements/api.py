@@ -54,15 +54,15 @@ KEY = "string(maxlength=40)"
 
 def _refusal(error: PermissionDenied) -> str:
     permission = error.permission if isinstance(error, DocumentNotAllowed) else None
+    if "framework_id" in (request.view_args or {}) or request.endpoint == "agreements_api.create_framework":
+        return _("Only administrators may do this with frameworks; published frameworks are public.")
     explanations = {
         DocumentPermission.VIEW_PUBLISHED: _("Only members of the social space may read this text yet."),
         DocumentPermission.VIEW_DRAFT: _("Only members of the social space may read the working draft."),
-        DocumentPermission.CREATE: _(
-            "Only the space's facilitators create agreements, and only administrators frameworks."
-        ),
+        DocumentPermission.CREATE: _("Only the space's facilitators and administrators start agreements."),
         DocumentPermission.EDIT_DRAFT: _(
-            "You may not edit this draft now: facilitators edit drafts, members only during negotiation, "
-            "and nobody once the text has gone to a vote."
+            "You may not edit this text now: facilitators edit it in the draft and negotiation phases, "
+            "other members only during negotiation."
         ),
         DocumentPermission.PUBLISH_VERSION: _("Only facilitators and administrators publish versions."),
         DocumentPermission.CHANGE_STATUS: _("Only facilitators and administrators change the status."),
