@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from agreements.document_forms import DocumentForm
 from agreements.domain.compliance import Requirements
 from agreements.domain.sections import SectionKind
 from agreements.labels import SECTION_KIND_LABELS
@@ -37,7 +38,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(_l("Choose from the options shown"))
 
 
-class NewFrameworkForm(FlaskForm):
+class NewFrameworkForm(DocumentForm):  # refuses NUL, which PostgreSQL cannot store
     title = StringField(
         _l("Title"),
         validators=[
@@ -54,7 +55,8 @@ class NewFrameworkForm(FlaskForm):
 
 def review_months(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
-    if value and not (value.isdigit() and 1 <= int(value) <= MAX_REVIEW_MONTHS):
+    # isdecimal, not isdigit: int() refuses superscripts such as '²'.
+    if value and not (value.isdecimal() and 1 <= int(value) <= MAX_REVIEW_MONTHS):
         raise ValidationError(
             _l("Enter a whole number of months from 1 to %(max)d, or leave it empty", max=MAX_REVIEW_MONTHS)
         )

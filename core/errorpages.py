@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -10,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.errors import DomainError, PermissionDenied
+from core.extensions import db
 
 log = logging.getLogger("raumrat.errors")
 
@@ -115,4 +117,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response:
         log.exception("unhandled error", exc_info=error)
+        # A failed statement leaves the session unusable, and the page needs it (the user's language).
+        with contextlib.suppress(Exception):  # even when the database itself is gone
+            db.session.rollback()
         return error_page(500)

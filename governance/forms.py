@@ -89,12 +89,19 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
+def no_control_characters(form: FlaskForm, field: StringField) -> None:
+    if field.data and any(ord(char) < 32 and char not in "\r\n\t" for char in field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this field"))
+
+
 class SpaceGroupForm(FlaskForm):
+    # no_control_characters: PostgreSQL refuses a NUL even in the query that checks the name is free.
     name = StringField(
         _l("Name of the social space"),
         validators=[
             DataRequired(message=_l("Enter a name for the social space")),
             Length(max=200, message=_l("The name must be 200 characters or fewer")),
+            no_control_characters,
         ],
     )
     description = TextAreaField(
@@ -102,10 +109,8 @@ class SpaceGroupForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=5000, message=_l("The description must be 5000 characters or fewer")),
+            no_control_characters,
         ],
     )
 
 
-def no_control_characters(form: FlaskForm, field: StringField) -> None:
-    if field.data and any(ord(char) < 32 and char not in "\r\n\t" for char in field.data):
-        raise ValidationError(_l("Remove the invisible control characters from this field"))

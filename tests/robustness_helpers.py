@@ -4,6 +4,7 @@ form discovery by parsing pages, and a log catcher that tells why a request answ
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,23 +35,31 @@ class World:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     bearer: str = ""
 
-    def values_for(self, rule: Rule) -> dict[str, Any]:
+    def values_for(self, rule: Rule, collection: str = "agreements") -> dict[str, Any]:
+        """Real values for the rule's arguments: the demo agreement, or the framework."""
         values: dict[str, Any] = {}
         for name in rule.arguments:
-            converter = rule._converters[name]
-            if name == "collection" and isinstance(converter, AnyConverter):
-                values[name] = "agreements"
-            else:
-                values[name] = self.ids[name]
+            values[name] = collection if name == "collection" else self.ids[name]
         if values.get("collection") == "frameworks" or "framework_id" in values:
             values.update({k: v for k, v in self.ids["framework"].items() if k in values})
+        elif "/draft" in rule.rule:
+            # The demo agreement is in force; its draft is edited only in review. This one is a draft.
+            values.update({k: v for k, v in self.ids["draft"].items() if k in values})
         values.update({k: v for k, v in self.overrides.get(rule.endpoint, {}).items() if k in values})
         return values
+
+    def all_values_for(self, rule: Rule) -> list[dict[str, Any]]:
+        converter = rule._converters.get("collection")
+        if isinstance(converter, AnyConverter):
+            return [self.values_for(rule, collection) for collection in sorted(converter.items)]
+        return [self.values_for(rule)]
 
 
 def seed_world(session, make_user) -> World:
     from agreements.demo import seed_agreements
     from agreements.models import Document, DraftSection
+    from agreements.services import drafts
+    from agreements.services.snapshots import SectionContent
     from governance.demo import seed_demo
     from governance.models import OrganisationMember, Space, SpaceMembership, User
     from governance.services import memberships, tokens
@@ -70,12 +79,24 @@ def seed_world(session, make_user) -> World:
     second_facilitator = make_user("fiona")
     session.add(SpaceMembership(space=space, user=second_facilitator, role="facilitator", status="active"))
     session.commit()
-    pending = memberships.request_to_join(session, requester, space.id, party="civil_society", message="Hallo")
+    pending = memberships.request_to_join(
+        session, requester, space.id, party="civil_society", message="Hallo"
+    )
     invitation, invitation_token = memberships.invite(
         session, facilitator, space.id, email="invited@test.example", role="member", party="beneficiary"
     )
     api_token, bearer = tokens.create_token(session, ordinary, name="Skript")
-    agreement = session.scalar(select(Document).where(Document.kind == "agreement"))
+    draft = drafts.create_agreement(session, facilitator, space_id=space.id, title="Entwurf Quartier")
+    drafts.add_section(session, facilitator, draft.id, SectionContent(
+        kind="quality_standard", title="Beratung", body="Schnell.",
+        indicators=[{"name": "Wartezeit", "unit": "Tage", "baseline": "15", "target": "10"}],
+    ))  # fmt: skip
+    drafts.add_section(session, facilitator, draft.id, SectionContent(
+        kind="financing", title="Budget", budget_lines=[{"label": "Treff", "amount_euros": 1000}],
+    ))  # fmt: skip
+    agreement = session.scalar(
+        select(Document).where(Document.kind == "agreement", Document.id != draft.id).order_by(Document.id)
+    )
     framework = session.scalar(select(Document).where(Document.kind == "framework"))
 
     def first_key(document: Document) -> str:
@@ -100,7 +121,9 @@ def seed_world(session, make_user) -> World:
         "key": first_key(framework),
         "number": 1,
     }
+    draft_ids = {"document_id": draft.id, "agreement_id": draft.id, "key": first_key(draft)}
     ids = {
+        "draft": draft_ids,
         "space_id": space.id,
         "document_id": agreement.id,
         "agreement_id": agreement.id,
@@ -156,6 +179,11 @@ def unknown_values(rule: Rule, name: str) -> list[Any]:
     return ["does-not-exist", "x" * 300]
 
 
+def openapi_path(rule: Rule) -> str:
+    """/api/v1/spaces/<int:space_id>/agreements -> /spaces/{space_id}/agreements"""
+    return re.sub(r"<(?:[^>]*:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+
+
 def allowed_methods(rule: Rule) -> set[str]:
     return set(rule.methods or ()) - {"HEAD", "OPTIONS"}
 
@@ -164,6 +192,9 @@ def allowed_methods(rule: Rule) -> set[str]:
 
 
 def new_client(app: Flask, user: Any = None, *, language: str = "en") -> FlaskClient:
+    """A client of its own, signed in as ``user``. The ``client`` fixture must have run: it sets the
+    client class that forgets the user and language Flask caches in ``g`` between requests."""
+    assert app.test_client_class is not None and app.test_client_class.__name__ == "_FreshUserClient"
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
     if user is not None:
@@ -172,9 +203,10 @@ def new_client(app: Flask, user: Any = None, *, language: str = "en") -> FlaskCl
 
 
 def sign_in(client: FlaskClient, user: Any) -> None:
+    """Sign in a user (or the user of a login id) on this client, whatever happened to its session."""
     with client.session_transaction() as flask_session:
         flask_session.clear()
-        flask_session["_user_id"] = user.get_id()
+        flask_session["_user_id"] = user if isinstance(user, str) else user.get_id()
         flask_session["_fresh"] = True
 
 
@@ -184,9 +216,13 @@ def sign_in(client: FlaskClient, user: Any) -> None:
 @dataclass
 class FormField:
     name: str
-    kind: str  # input type, "textarea" or "select"
+    kind: str  # input type, "textarea", "select" or "submit"
     value: str = ""
+    checked: bool = False  # checked radios and checkboxes, selected options
     options: list[str] = field(default_factory=list)
+
+
+TYPED_KINDS = {"text", "email", "url", "search", "tel", "textarea", "number", "date"}
 
 
 @dataclass
@@ -195,13 +231,25 @@ class PageForm:
     method: str
     fields: list[FormField] = field(default_factory=list)
 
-    def names(self) -> list[str]:
-        return list(dict.fromkeys(f.name for f in self.fields if f.name != "csrf_token"))
-
     def text_fields(self) -> list[FormField]:
-        """Fields a person types into (their values must come back on a re-shown form)."""
-        typed = {"text", "email", "url", "search", "tel", "textarea", "number", "date"}
-        return [f for f in self.fields if f.kind in typed]
+        """Fields a person types into (what they typed must come back on a re-shown form)."""
+        return [f for f in self.fields if f.kind in TYPED_KINDS]
+
+    def typed_submission(self) -> dict[str, Any]:
+        """What a person sends who types a marker into every text field and leaves the rest as shown."""
+        data: dict[str, Any] = {}
+        markers = iter(range(1000))
+        for f in self.fields:
+            if f.kind in TYPED_KINDS:
+                data[f.name] = IMPOSSIBLE_DATE if f.kind == "date" else typed_marker(next(markers))
+            elif f.kind == "select":
+                data.setdefault(f.name, f.value if f.value else next(iter(f.options), ""))
+            elif f.kind in ("radio", "checkbox"):
+                if f.checked or (f.kind == "radio" and f.name not in data):
+                    data[f.name] = f.value
+            elif f.kind != "password" and f.name not in data:
+                data[f.name] = f.value  # hidden fields, and the first of several submit buttons
+        return data
 
 
 class _FormParser(HTMLParser):
@@ -219,24 +267,26 @@ class _FormParser(HTMLParser):
             action = urlsplit(attributes.get("action") or self.page_path).path or self.page_path
             self._form = PageForm(action=action, method=(attributes.get("method") or "get").upper())
             self.forms.append(self._form)
+        if tag == "option" and self._select is not None:
+            self._select.options.append(attributes.get("value", ""))
+            if "selected" in attributes:
+                self._select.value = attributes.get("value", "")
         if self._form is None or "name" not in attributes:
-            if tag == "option" and self._select is not None:
-                self._select.options.append(attributes.get("value", ""))
             return
         name = attributes["name"]
         if tag == "input":
             kind = attributes.get("type", "text").lower()
             if kind in ("submit", "button", "reset", "image"):
-                # A submit button's name still tells the view which action was chosen.
-                kind = "submit"
-            self._form.fields.append(FormField(name, kind, attributes.get("value", "")))
+                kind = "submit"  # a submit button's name and value still tell the view what was chosen
+            checked = "checked" in attributes
+            self._form.fields.append(FormField(name, kind, attributes.get("value", ""), checked))
         elif tag == "textarea":
             self._textarea = FormField(name, "textarea")
             self._form.fields.append(self._textarea)
         elif tag == "select":
             self._select = FormField(name, "select")
             self._form.fields.append(self._select)
-        elif tag == "button" and attributes.get("value") is not None:
+        elif tag == "button":
             self._form.fields.append(FormField(name, "submit", attributes.get("value", "")))
 
     def handle_data(self, data: str) -> None:
@@ -252,10 +302,10 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-def forms_on(page_path: str, html: str) -> list[PageForm]:
+def forms_on(page_path: str, html: str, method: str = "POST") -> list[PageForm]:
     parser = _FormParser(page_path)
     parser.feed(html)
-    return [form for form in parser.forms if form.method == "POST"]
+    return [form for form in parser.forms if form.method == method]
 
 
 # --- why a request failed ----------------------------------------------------------------------------
@@ -282,3 +332,126 @@ def catching_errors() -> Iterator[_LastError]:
         yield handler
     finally:
         logger.removeHandler(handler)
+
+
+def discover_forms(client: FlaskClient, app: Flask, world: World) -> dict[str, list[PageForm]]:
+    """POST forms on every page this client can GET, by the path they post to."""
+    found: dict[str, list[PageForm]] = {}
+    for path in page_paths(app, world):
+        response = client.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        for form in forms_on(path, response.get_data(as_text=True)):
+            found.setdefault(form.action, []).append(form)
+    return found
+
+
+# Pages that are not HTML, or slow to make (the PDF), have no forms.
+NO_FORMS = {
+    "static", "exports.version_pdf", "exports.version_json", "exports.version_markdown", "healthz", "readyz",
+    "portal.space_feed", "portal.versions_feed", "pages.set_language", "settings.download_data",
+}  # fmt: skip
+
+
+def page_paths(app: Flask, world: World) -> list[str]:
+    paths = []
+    for rule in rules_of(app):
+        if "GET" not in allowed_methods(rule) or rule.endpoint in NO_FORMS or rule.rule.startswith("/api/"):
+            continue
+        for values in world.all_values_for(rule):
+            paths.append(build_path(rule, values))
+    return list(dict.fromkeys(paths))
+
+
+# --- garbage ---------------------------------------------------------------------------------------
+
+OVERLONG = "x" * 100_000
+# Below MAX_CONTENT_LENGTH (2 MB), so the fields' own checks answer, not the size limit.
+OVERLONG_FIELDS_PER_REQUEST = 15
+CONTROL = "a\x00b\x01c\x08d\x1b[31me\x7ff\u2028g\ufeff"
+WRONG_TYPE = "abc"
+HUGE_INTEGER = "9" * 40
+IMPOSSIBLE_DATE = "2026-13-45"
+# int() refuses superscript digits although str.isdigit() accepts them.
+ODD_DIGITS = "²³"
+GENERIC_FIELDS = [
+    FormField(name, "text")
+    for name in ("name", "title", "email", "password", "description", "message", "party", "role",
+                 "organisation", "space", "transition", "direction", "base_revision", "next", "locale")
+]  # fmt: skip
+
+
+def typed_marker(index: int) -> str:
+    """A typed value of its own for each field, so a re-shown form can be checked for every one."""
+    return f"{WRONG_TYPE}{index:03d}"
+
+
+def form_bodies(fields: list[FormField]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(what, request keyword arguments) for each kind of garbage, form-encoded."""
+    names = list(dict.fromkeys(f.name for f in fields if f.name != "csrf_token"))
+    dates = {f.name for f in fields if f.kind == "date" or f.name.endswith(("_on", "_date", "_from"))}
+    yield "empty body", {}
+    for start in range(0, len(names), OVERLONG_FIELDS_PER_REQUEST):
+        batch = names[start : start + OVERLONG_FIELDS_PER_REQUEST]
+        yield f"overlong {batch[0]}…", {"data": dict.fromkeys(batch, OVERLONG)}
+    yield "control characters", {"data": dict.fromkeys(names, CONTROL)}
+    yield "wrong types", {"data": {name: typed_marker(i) for i, name in enumerate(names)}}
+    yield "huge integers, impossible dates", {
+        "data": {name: IMPOSSIBLE_DATE if name in dates else HUGE_INTEGER for name in names}
+    }
+    yield "odd digits, negative numbers", {
+        "data": {name: "-1" if name in dates or i % 2 else ODD_DIGITS for i, name in enumerate(names)}
+    }
+    yield "JSON instead of a form", {"json": dict.fromkeys(names, WRONG_TYPE)}
+
+
+# --- JSON bodies from the OpenAPI document -----------------------------------------------------------
+
+
+def request_schemas(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(method, path template) -> the resolved request body schema of each API operation."""
+    schemas = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method.upper() not in WRITE_METHODS:
+                continue
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            schemas[(method.upper(), path)] = resolve(document, content.get("schema", {}))
+    return schemas
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def fill(document: dict[str, Any], schema: dict[str, Any], leaf: Any, depth: int = 0) -> Any:
+    """A body of the schema's shape with every scalar replaced by ``leaf``."""
+    schema = resolve(document, schema)
+    if "properties" in schema and depth < 3:
+        return {name: fill(document, sub, leaf, depth + 1) for name, sub in schema["properties"].items()}
+    if schema.get("type") == "array" and depth < 3:
+        return [fill(document, schema.get("items", {}), leaf, depth + 1)]
+    return leaf
+
+
+def json_bodies(document: dict[str, Any], schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield "empty body", {}
+    yield "empty JSON content", {"data": "", "content_type": "application/json"}
+    yield "broken JSON", {"data": '{"title": "', "content_type": "application/json"}
+    yield "a form instead of JSON", {"data": dict.fromkeys(schema.get("properties", {}) or ["title"], "abc")}
+    for what, value in [("list", []), ("string", "text"), ("number", 42), ("null", None)]:
+        yield f"JSON {what} instead of an object", {"json": value}
+    top = schema.get("properties", {})
+    for name in top:
+        overlong = fill(document, top[name], OVERLONG)
+        yield f"overlong {name}", {"json": {**fill(document, schema, "ok"), name: overlong}}
+    leaves: list[tuple[str, Any]] = [
+        ("control characters", CONTROL), ("wrong types", WRONG_TYPE), ("numbers", 12),
+        ("huge integers", 10**40), ("huge integers as text", HUGE_INTEGER), ("odd digits", ODD_DIGITS),
+        ("impossible dates", IMPOSSIBLE_DATE), ("negative numbers", -1), ("floats", 1e308),
+        ("booleans", True), ("objects", {"a": 1}), ("lists", [1]),
+    ]  # fmt: skip
+    for what, leaf in leaves:
+        yield what, {"json": fill(document, schema, leaf)}

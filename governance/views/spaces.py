@@ -78,12 +78,17 @@ def members(space_id: int) -> ResponseReturnValue:
     return render_template("spaces/members.html", listing=listing, parties=list(Party))
 
 
+def _storable_id(value: str) -> bool:
+    # isdecimal, not isdigit: int() refuses '²'; larger numbers overflow the database's integers.
+    return value.isdecimal() and len(value) <= 10 and int(value) <= spaces.MAX_ID
+
+
 @bp.route("/new-group", methods=["GET", "POST"])
 @login_required
 def new_group() -> ResponseReturnValue:
     form = SpaceGroupForm()
     units = spaces.units_for_group_form(db.session, current_user)
-    chosen = [int(value) for value in request.form.getlist("units") if value.isdigit()]
+    chosen = [int(value) for value in request.form.getlist("units") if _storable_id(value)]
     unit_error = None
     if form.validate_on_submit():
         try:
