@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from decisions.domain.counting import Counted
+from decisions.domain.counting import MALFORMED, Counted
 from decisions.domain.errors import Problem
 from decisions.domain.results import Outcome
 
@@ -23,7 +23,8 @@ class Reading:
 
 def read_choices(counted: Counted, read: Callable[[Hashable], Reading]) -> dict[Hashable, Hashable]:
     """Read each distinct choice once; raise every ballot problem together, or return the readings."""
-    readings = {choice: read(choice) for choice in counted.by_choice()}
+    # A malformed choice is already among the counted problems; it is not read.
+    readings = {choice: Reading() if choice is MALFORMED else read(choice) for choice in counted.by_choice()}
     problems: list[Problem] = []
     for code in (UNKNOWN_OPTION, OPTION_LISTED_TWICE):
         problems.extend(

@@ -106,9 +106,9 @@ def count_ballots(
         counts = Counter(zip(parties, choices, strict=True))
     except TypeError:  # a choice that is not hashable: a list where a word was expected
         counts = Counter()
-        problems.extend(_malformed_choices(choices))
+        problems.extend(_malformed_choices(voters, choices))
     if freeze is not None and any(choice is MALFORMED for _party, choice in counts):
-        problems.extend(_malformed_choices(choices))
+        problems.extend(_malformed_choices(voters, choices))
     cast = Counter(parties)
     by_proxy = Counter(parties[index] for index in proxied)
     turnout = _turnout(electorate, cast, by_proxy)
@@ -168,10 +168,10 @@ def _cast_by(seq: Sequence[Sequence[Any]]) -> list[VoterId | None] | None:
     return [ballot[2] if len(ballot) > 2 else None for ballot in seq]
 
 
-def _malformed_choices(choices: list[Hashable]) -> list[Problem]:
+def _malformed_choices(voters: list[VoterId], choices: list[Hashable]) -> list[Problem]:
     return [
-        Problem("malformed_choice", index=index)
-        for index, choice in enumerate(choices)
+        Problem("malformed_choice", voter=voter, index=index)
+        for index, (voter, choice) in enumerate(zip(voters, choices, strict=True))
         if choice is MALFORMED or not _hashable(choice)
     ]
 
