@@ -24,7 +24,7 @@ LANGUAGES = ("de", "en")
 # The same extraction as scripts/update-translations; keep both in step.
 EXTRACT_OPTIONS = [
     "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-    "--ignore-dirs=.* __pycache__ node_modules tests",
+    "--ignore-dirs=.* __pycache__ node_modules tests bench migrations instance",
 ]  # fmt: skip
 # printf-style placeholders as Python's % operator reads them, including the escaped "%%".
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
