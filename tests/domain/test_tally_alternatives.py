@@ -143,6 +143,13 @@ def test_strongest_paths_and_ranking_on_a_given_matrix() -> None:
     assert schulze_ranking(p) == ((0,), (1,), (2,))
 
 
+def test_a_pairwise_tie_is_no_link_in_either_direction() -> None:
+    d = [[0, 2, 3], [2, 0, 0], [0, 4, 0]]  # A:B 2:2, A>C 3:0, C>B 4:0
+    p = strongest_paths(d)
+    assert p == [[0, 3, 3], [0, 0, 0], [0, 4, 0]]
+    assert schulze_ranking(p) == ((0,), (2,), (1,))
+
+
 # --- approval voting ------------------------------------------------------------------------------
 
 
