@@ -17,7 +17,10 @@ from flask_login import current_user
 
 from agreements import api_json
 from agreements.api_input import SECTION_FIELDS, Fields, error_messages, json_object, section_content
+from agreements.domain.compliance import Requirements
+from agreements.domain.sections import SectionKind
 from agreements.domain.workflow import Status
+from agreements.framework_forms import MAX_REVIEW_MONTHS, REQUIRABLE_KINDS
 from agreements.models import DocumentVersion
 from agreements.permissions import DocumentNotAllowed, DocumentPermission
 from agreements.services import catalogue, drafts, lifecycle, versions
@@ -38,6 +41,7 @@ from governance.api import (
     whole_number,
 )
 from governance.openapi import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+from governance.parties import Party
 from governance.services.spaces import MAX_ID
 
 bp = Blueprint("agreements_api", __name__, url_prefix="/api/v1")
@@ -47,6 +51,13 @@ bp.register_error_handler(ApiProblem, answer_problem)
 KINDS = ("agreement", "framework")
 NUMBER = "int"  # not int(min=1, ...): see governance.api.ID
 KEY = "string(maxlength=40)"
+REQUIREMENT_FIELDS = (
+    "required_section_kinds",
+    "indicators_need_target",
+    "required_parties",
+    "max_review_interval_months",
+)
+REQUIRABLE = [kind.value for kind in REQUIRABLE_KINDS]
 
 
 # --- errors ------------------------------------------------------------------------------------------
@@ -406,6 +417,56 @@ def remove_section(kind: str, document_id: int, key: str) -> Response:
         raise bad_parameters(errors)
     drafts.remove_section(db.session, current_user, document_id, key, base_revision=base_revision)
     return Response(status=204)
+
+
+@_for_both_kinds("/draft", "update_heading", ["PUT"])
+def update_heading(kind: str, document_id: int) -> Response:
+    load(db.session, current_user, document_id, DocumentPermission.EDIT_DRAFT, kind=kind)
+    fields = Fields(json_object(), ("title", "preamble", "base_revision"))
+    title = fields.text("title", required=True)
+    preamble = fields.text("preamble")
+    base_revision = fields.integer("base_revision", required=True)
+    fields.raise_if_invalid()
+    assert base_revision is not None
+    drafts.update_heading(
+        db.session, current_user, document_id, title=title, preamble=preamble, base_revision=base_revision
+    )
+    document, sections = catalogue.draft(db.session, current_user, document_id, kind=kind)
+    return jsonify(api_json.draft(document, sections))
+
+
+@bp.put(f"/agreements/<{ID}:agreement_id>/draft/parties")
+def set_parties(agreement_id: int) -> Response:
+    load(db.session, current_user, agreement_id, DocumentPermission.EDIT_DRAFT, kind="agreement")
+    fields = Fields(json_object(), ("parties",))
+    if fields.data.get("parties") is None:
+        fields.fail("parties", "required")  # an empty list removes every party; null says nothing
+    parties = [
+        (row.integer("organisation_id", required=True), row.text("party", required=True))
+        for row in fields.list_of_objects("parties", ("organisation_id", "party"))
+    ]
+    fields.raise_if_invalid()
+    chosen = [(organisation, party) for organisation, party in parties if organisation is not None]
+    drafts.set_parties(db.session, current_user, agreement_id, chosen)
+    return jsonify(_detail("agreement", agreement_id))
+
+
+@bp.put(f"/frameworks/<{ID}:framework_id>/draft/requirements")
+def set_requirements(framework_id: int) -> Response:
+    load(db.session, current_user, framework_id, DocumentPermission.EDIT_DRAFT, kind="framework")
+    fields = Fields(json_object(), REQUIREMENT_FIELDS)
+    requirements = Requirements(
+        required_section_kinds=frozenset(
+            SectionKind(kind) for kind in fields.choices("required_section_kinds", REQUIRABLE)
+        ),
+        indicators_need_target=fields.boolean("indicators_need_target"),
+        required_parties=frozenset(fields.choices("required_parties", [party.value for party in Party])),
+        max_review_interval_months=fields.integer("max_review_interval_months", maximum=MAX_REVIEW_MONTHS),
+    )
+    fields.raise_if_invalid()
+    drafts.set_requirements(db.session, current_user, framework_id, requirements)
+    document, sections = catalogue.draft(db.session, current_user, framework_id, kind="framework")
+    return jsonify(api_json.draft(document, sections))
 
 
 # --- the workflow ------------------------------------------------------------------------------------

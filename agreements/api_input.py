@@ -103,6 +103,29 @@ class Fields:
             return None
         return value
 
+    def boolean(self, name: str) -> bool:
+        value = self.data.get(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(name, "not_a_boolean")
+            return False
+        return value
+
+    def choices(self, name: str, allowed: Iterable[str]) -> list[str]:
+        """A list of names, each one of ``allowed``."""
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(name, "not_a_list")
+            return []
+        known = set(allowed)
+        chosen = [item for item in value if isinstance(item, str) and item in known]
+        if len(chosen) != len(value):
+            self.fail(name, "invalid")
+        return chosen
+
     def date(self, name: str) -> date | None:
         value = self.data.get(name)
         if value is None:
@@ -190,6 +213,7 @@ def error_messages() -> dict[str, str]:
         "not_an_integer": _("Use a whole number."),
         "out_of_range": _("This number is too small or too large."),
         "not_a_date": _("Use a date like 2025-03-31."),
+        "not_a_boolean": _("Use true or false."),
         "not_an_object": _("Use an object (“{…}”)."),
         "not_a_list": _("Use a list (“[…]”)."),
         "invalid_characters": _("This text contains characters that cannot be stored, such as NUL."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from agreements.api_input import MAX_EUROS
 from agreements.domain.sections import SectionKind
 from agreements.domain.workflow import Status, Transition
+from agreements.framework_forms import MAX_REVIEW_MONTHS, REQUIRABLE_KINDS
 from agreements.services.drafts import MAX_ROWS, MAX_TEXT, MAX_TITLE
 from agreements.services.lifecycle import MAX_NOTE
 from agreements.services.snapshots import INDICATOR_FIELDS
@@ -451,6 +452,46 @@ def schemas() -> dict[str, Schema]:
             ["kind", "title", "base_revision", "base"],
             "The whole new content of a section (members left out become empty).",
         ),
+        "HeadingUpdate": _input(
+            {
+                "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
+                "preamble": {"type": "string", "maxLength": MAX_TEXT},
+                "base_revision": {**_NUMBER, "description": "The draft's `revision` you loaded."},
+            },
+            ["title", "base_revision"],
+            "The draft's new title and preamble; saved only if nobody changed them since `base_revision`.",
+        ),
+        "PartiesUpdate": _input(
+            {
+                "parties": {
+                    "type": "array",
+                    "items": _input(
+                        {"organisation_id": ID_SCHEMA, "party": party},
+                        ["organisation_id", "party"],
+                        "An organisation and the party it speaks for in this agreement.",
+                    ),
+                }
+            },
+            ["parties"],
+            "All organisations that are party to the agreement (replaces the list).",
+        ),
+        "RequirementsUpdate": _input(
+            {
+                "required_section_kinds": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [kind.value for kind in REQUIRABLE_KINDS]},
+                },
+                "indicators_need_target": {"type": "boolean"},
+                "required_parties": {"type": "array", "items": party},
+                "max_review_interval_months": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "maximum": MAX_REVIEW_MONTHS,
+                },
+            },
+            [],
+            "What the framework's next version will require (replaces all; left out: nothing required).",
+        ),
         "NewVersion": _input(
             {"change_summary": {"type": "string", "minLength": 1, "maxLength": MAX_SUMMARY}},
             ["change_summary"],
@@ -684,6 +725,20 @@ def _document_paths(kind: str) -> dict[str, Schema]:
                     **_errors("Unauthorized", "Forbidden", "NotFound"),
                 },
             },
+            "put": _write(
+                {
+                    "operationId": f"update{name}Heading",
+                    "summary": "Change the draft's title and preamble",
+                    "tags": tag,
+                    "requestBody": _body("HeadingUpdate"),
+                    "responses": {
+                        "200": ok(ref("Draft"), "The draft with its new revision."),
+                        **_errors(
+                            "BadBody", "Unauthorized", "Forbidden", "NotFound", "Conflict", "Unprocessable"
+                        ),
+                    },
+                }
+            ),
         },
         f"{base}/draft/sections": {
             "parameters": ids,
@@ -793,6 +848,38 @@ def paths() -> dict[str, Schema]:
                     "requestBody": _body("TransitionRequest"),
                     "responses": {
                         "200": ok(ref("Agreement"), "The agreement in its new status."),
+                        **_errors("BadBody", "Unauthorized", "Forbidden", "NotFound", "Unprocessable"),
+                    },
+                }
+            ),
+        },
+        "/agreements/{agreement_id}/draft/parties": {
+            "parameters": [param("AgreementId")],
+            "put": _write(
+                {
+                    "operationId": "setAgreementParties",
+                    "summary": "Set the organisations that are party to the agreement",
+                    "tags": ["agreements"],
+                    "requestBody": _body("PartiesUpdate"),
+                    "responses": {
+                        "200": ok(ref("Agreement"), "The agreement with its parties and compliance."),
+                        **_errors("BadBody", "Unauthorized", "Forbidden", "NotFound", "Unprocessable"),
+                    },
+                }
+            ),
+        },
+        "/frameworks/{framework_id}/draft/requirements": {
+            "parameters": [param("FrameworkId")],
+            "put": _write(
+                {
+                    "operationId": "setFrameworkRequirements",
+                    "summary": "Set what the framework's next version requires",
+                    "description": "Published with the next version; agreements are checked against "
+                    "the version they adopted.",
+                    "tags": ["frameworks"],
+                    "requestBody": _body("RequirementsUpdate"),
+                    "responses": {
+                        "200": ok(ref("Draft"), "The draft with its requirements."),
                         **_errors("BadBody", "Unauthorized", "Forbidden", "NotFound", "Unprocessable"),
                     },
                 }

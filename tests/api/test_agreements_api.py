@@ -534,3 +534,71 @@ def test_errors_are_in_the_callers_language(client, session, cast: Cast, make_ag
     refused = client.post(url, json=section("X", "x"), headers=cast.tokens["member"])
     assert refused.status_code == 403 and refused.headers["Content-Language"] == "en"
     assert "negotiation" in refused.get_json()["detail"]
+
+
+def test_requirements_and_parties_set_through_the_api_decide_whether_a_vote_may_start(
+    client, session, cast: Cast
+) -> None:
+    from governance.models import Organisation
+
+    admin, facilitator = cast.tokens["admin"], cast.tokens["facilitator"]
+    organisations = [
+        Organisation(name="Selbsthilfe Gröpelingen", kind="advocacy_group", description=""),
+        Organisation(name="Quartierstreff", kind="provider", description=""),
+    ]
+    session.add_all(organisations)
+    session.commit()
+    advocacy_id, provider_id = (organisation.id for organisation in organisations)
+    framework_id = client.post("/api/v1/frameworks", json={"title": "Leitsätze"}, headers=admin).get_json()[
+        "id"
+    ]
+    framework_url = f"/api/v1/frameworks/{framework_id}"
+    client.post(f"{framework_url}/draft/sections", json=section("Ziele", "Teilhabe."), headers=admin)
+    wanted = {"required_section_kinds": ["goal"], "required_parties": ["advocacy_group", "provider"]}
+    draft = client.put(f"{framework_url}/draft/requirements", json=wanted, headers=admin).get_json()
+    assert draft["requirements"] == {
+        **wanted,
+        "indicators_need_target": False,
+        "max_review_interval_months": None,
+    }
+    client.post(f"{framework_url}/versions", json={"change_summary": "v1"}, headers=admin)
+    assert client.get(framework_url).get_json()["requirements"] == draft["requirements"]
+
+    agreement = client.post(
+        f"/api/v1/spaces/{cast.space.id}/agreements",
+        json={"title": "Teilhabe", "framework_id": framework_id, "framework_version": 1},
+        headers=facilitator,
+    ).get_json()
+    url = f"/api/v1/agreements/{agreement['id']}"
+    assert {f["code"]: f["missing"] for f in agreement["compliance"]} == {
+        "section_kind:goal": [],
+        "parties_represented": ["advocacy_group", "provider"],
+    }
+    parties = {"parties": [{"organisation_id": advocacy_id, "party": "advocacy_group"},
+                           {"organisation_id": provider_id, "party": "provider"}]}  # fmt: skip
+    with_parties = client.put(f"{url}/draft/parties", json=parties, headers=facilitator).get_json()
+    assert [(p["organisation"]["name"], p["party"]) for p in with_parties["parties"]] == [
+        ("Selbsthilfe Gröpelingen", "advocacy_group"),
+        ("Quartierstreff", "provider"),
+    ]
+    assert {f["code"]: f["met"] for f in with_parties["compliance"]} == {
+        "section_kind:goal": False,  # nothing published yet
+        "parties_represented": True,
+    }
+    client.post(f"{url}/versions", json={"change_summary": "v1"}, headers=facilitator)
+    client.post(f"{url}/transitions", json={"transition": "start_negotiation"}, headers=facilitator)
+    voting = client.post(f"{url}/transitions", json={"transition": "put_to_vote"}, headers=facilitator)
+    assert voting.status_code == 200 and voting.get_json()["status"] == "voting"
+
+
+def test_the_title_is_saved_only_on_the_revision_it_was_based_on(client, cast: Cast, make_agreement) -> None:
+    agreement = make_agreement()
+    url = f"/api/v1/agreements/{agreement.id}/draft"
+    first = client.put(
+        url, json={"title": "Neu", "preamble": "P", "base_revision": 1}, headers=cast.tokens["admin"]
+    )
+    assert first.status_code == 200
+    assert (first.get_json()["revision"], first.get_json()["title"]) == (2, "Neu")
+    stale = client.put(url, json={"title": "Anders", "base_revision": 1}, headers=cast.tokens["facilitator"])
+    assert stale.status_code == 409 and stale.mimetype == "application/problem+json"
+    assert client.get(url, headers=cast.tokens["member"]).get_json()["title"] == "Neu"

@@ -258,3 +258,44 @@ def test_methods_the_api_does_not_offer_are_405_problems(client, agreement, writ
     ]:
         response = client.open(url, method=method, headers=writer)
         assert response.status_code in (404, 405) and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("body", "codes"),
+    [
+        ({}, {"parties": ["required"]}),
+        ({"parties": None}, {"parties": ["required"]}),
+        ({"parties": {"organisation_id": 1}}, {"parties": ["not_a_list"]}),
+        (
+            {"parties": [{"organisation_id": "1", "party": "provider"}]},
+            {"parties[0].organisation_id": ["not_an_integer"]},
+        ),
+        ({"parties": [{"organisation_id": 1}]}, {"parties[0].party": ["required"]}),
+        ({"parties": [{"organisation_id": 1, "party": "king"}]}, {"parties": ["invalid"]}),
+        ({"parties": [{"organisation_id": 2**31 - 1, "party": "provider"}]}, {"parties": ["invalid"]}),
+    ],
+)
+def test_invalid_parties_are_a_422(client, agreement, writer, body: dict, codes: dict) -> None:
+    response = client.put(f"/api/v1/agreements/{agreement.id}/draft/parties", json=body, headers=writer)
+    assert _problem(response, 422)["codes"] == codes
+
+
+@pytest.mark.parametrize(
+    ("body", "codes"),
+    [
+        ({"required_section_kinds": "goal"}, {"required_section_kinds": ["not_a_list"]}),
+        ({"required_section_kinds": ["goal", "poem", 3]}, {"required_section_kinds": ["invalid"]}),
+        ({"required_parties": ["everyone"]}, {"required_parties": ["invalid"]}),
+        ({"indicators_need_target": "yes"}, {"indicators_need_target": ["not_a_boolean"]}),
+        ({"indicators_need_target": 1}, {"indicators_need_target": ["not_a_boolean"]}),
+        ({"max_review_interval_months": 121}, {"max_review_interval_months": ["out_of_range"]}),
+        ({"max_review_interval_months": "12"}, {"max_review_interval_months": ["not_an_integer"]}),
+        ({"max_review_months": 12}, {"max_review_months": ["unknown_field"]}),
+    ],
+)
+def test_invalid_requirements_are_a_422(client, cast: Cast, make_framework, body: dict, codes: dict) -> None:
+    framework = make_framework()
+    response = client.put(
+        f"/api/v1/frameworks/{framework.id}/draft/requirements", json=body, headers=cast.tokens["admin"]
+    )
+    assert _problem(response, 422)["codes"] == codes

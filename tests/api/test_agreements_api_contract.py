@@ -17,6 +17,7 @@ from openapi_core.exceptions import OpenAPIError
 from agreements.services import catalogue, drafts
 from agreements.services import versions as versions_service
 from core.errors import Conflict
+from governance.models import Organisation
 from tests.api import test_contract
 from tests.api.conftest import Cast
 
@@ -32,10 +33,14 @@ class World:
     hidden: dict[str, int]  # a document of each kind that outsiders may not read
     editable: dict[str, int]  # a document of each kind whose draft may be edited now
     keys: dict[str, str]  # a draft section of editable[kind]
+    organisation_id: int
 
 
 @pytest.fixture
-def world(cast: Cast, make_agreement, make_framework) -> World:
+def world(session, cast: Cast, make_agreement, make_framework) -> World:
+    organisation = Organisation(name="Quartierstreff", kind="provider", description="")
+    session.add(organisation)
+    session.commit()
     framework = make_framework(published=2, sections=("Leitsatz", "Finanzierung"))
     hidden_framework = make_framework(published=0)
     agreement = make_agreement(status="adopted", published=2)
@@ -50,6 +55,7 @@ def world(cast: Cast, make_agreement, make_framework) -> World:
             "agreement": draft_agreement.draft_sections[0].key,
             "framework": framework.draft_sections[0].key,
         },
+        organisation_id=organisation.id,
     )
 
 
@@ -72,6 +78,10 @@ def _section(title: str = "Neu", **more: Any) -> dict[str, Any]:
 
 def _update(revision: int, title: str = "Geändert") -> Callable[[World], dict[str, Any]]:
     return lambda w: {**_section(title), "base_revision": revision, "base": {"title": "x", "body": "y"}}
+
+
+def _heading(revision: int) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"title": "Neuer Titel", "preamble": "Wir vereinbaren:", "base_revision": revision}
 
 
 def _publish_at_the_same_moment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,6 +219,61 @@ def _document_cases(kind: str) -> list[Case]:
             writer,
         ),
         Case(f"remove {kind} section", "delete", section, 204, section_url("?base_revision=2"), writer),
+        # --- the title and preamble (revision 1 -> 2)
+        Case(f"change {kind} heading", "put", draft, 200, doc("/draft", editable=True), writer, _heading(1)),
+        Case(
+            f"change {kind} heading, stale",
+            "put",
+            draft,
+            409,
+            doc("/draft", editable=True),
+            writer,
+            _heading(1),
+        ),
+        Case(
+            f"change {kind} heading, not JSON",
+            "put",
+            draft,
+            400,
+            doc("/draft", editable=True),
+            writer,
+            raw=b"{",
+        ),
+        Case(
+            f"change {kind} heading, anonymous",
+            "put",
+            draft,
+            401,
+            doc("/draft", editable=True),
+            body=_heading(2),
+        ),
+        Case(
+            f"change {kind} heading, refused",
+            "put",
+            draft,
+            403,
+            doc("/draft", editable=True),
+            refused,
+            _heading(2),
+        ),
+        Case(
+            f"change {kind} heading, unknown",
+            "put",
+            draft,
+            404,
+            doc("/draft", unknown=True),
+            writer,
+            _heading(2),
+        ),
+        Case(
+            f"change {kind} heading, no title",
+            "put",
+            draft,
+            422,
+            doc("/draft", editable=True),
+            writer,
+            lambda w: {"title": "", "base_revision": 2},
+        ),
         # --- publishing
         Case(
             f"publish {kind}",
@@ -274,10 +339,32 @@ def _space_url(space_id: Callable[[World], int]) -> Callable[[World], str]:
 
 NEW = "/spaces/{space_id}/agreements"
 STEP = "/agreements/{agreement_id}/transitions"
+PARTIES = "/agreements/{agreement_id}/draft/parties"
+REQUIREMENTS = "/frameworks/{framework_id}/draft/requirements"
 
 
 def _step_url(w: World) -> str:
     return f"/api/v1/agreements/{w.hidden['agreement']}/transitions"
+
+
+def _parties_url(w: World) -> str:
+    return f"/api/v1/agreements/{w.editable['agreement']}/draft/parties"
+
+
+def _requirements_url(w: World) -> str:
+    return f"/api/v1/frameworks/{w.editable['framework']}/draft/requirements"
+
+
+def _parties(organisation_id: Callable[[World], int]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"parties": [{"organisation_id": organisation_id(w), "party": "provider"}]}
+
+
+REQUIREMENTS_BODY = {
+    "required_section_kinds": ["goal", "quality_standard"],
+    "indicators_need_target": True,
+    "required_parties": ["beneficiary", "carrier"],
+    "max_review_interval_months": 24,
+}
 
 
 CASES: list[Case] = [
@@ -399,6 +486,54 @@ CASES: list[Case] = [
         lambda w: "/api/v1/frameworks",
         "admin",
         lambda w: {"preamble": "…"},
+    ),
+    Case("parties", "put", PARTIES, 200, _parties_url, "facilitator", _parties(lambda w: w.organisation_id)),
+    Case("no parties", "put", PARTIES, 200, _parties_url, "admin", lambda w: {"parties": []}),
+    Case("parties, not JSON", "put", PARTIES, 400, _parties_url, "facilitator", raw=b"parties"),
+    Case("parties, anonymous", "put", PARTIES, 401, _parties_url, body=lambda w: {"parties": []}),
+    Case("parties, member", "put", PARTIES, 403, _parties_url, "member", lambda w: {"parties": []}),
+    Case(
+        "parties, unknown agreement",
+        "put",
+        PARTIES,
+        404,
+        lambda w: f"/api/v1/agreements/{UNKNOWN}/draft/parties",
+        "admin",
+        lambda w: {"parties": []},
+    ),
+    Case(
+        "parties, unknown organisation",
+        "put",
+        PARTIES,
+        422,
+        _parties_url,
+        "facilitator",
+        _parties(lambda w: UNKNOWN),
+    ),
+    Case("requirements", "put", REQUIREMENTS, 200, _requirements_url, "admin", lambda w: REQUIREMENTS_BODY),
+    Case("requirements, none", "put", REQUIREMENTS, 200, _requirements_url, "admin", lambda w: {}),
+    Case("requirements, not JSON", "put", REQUIREMENTS, 400, _requirements_url, "admin", raw=b"[1]"),
+    Case("requirements, anonymous", "put", REQUIREMENTS, 401, _requirements_url, body=lambda w: {}),
+    Case(
+        "requirements, facilitator", "put", REQUIREMENTS, 403, _requirements_url, "facilitator", lambda w: {}
+    ),
+    Case(
+        "requirements, unknown framework",
+        "put",
+        REQUIREMENTS,
+        404,
+        lambda w: f"/api/v1/frameworks/{w.ids['agreement']}/draft/requirements",
+        "admin",
+        lambda w: {},
+    ),
+    Case(
+        "requirements, free text",
+        "put",
+        REQUIREMENTS,
+        422,
+        _requirements_url,
+        "admin",
+        lambda w: {"required_section_kinds": ["text"], "max_review_interval_months": 0},
     ),
     Case("step, not JSON", "post", STEP, 400, _step_url, "facilitator", raw=b"{'a': 1}"),
     Case("step, anonymous", "post", STEP, 401, _step_url, body=lambda w: {"transition": "withdraw"}),

@@ -5,6 +5,7 @@ Anonymous callers get 401, signed-in callers without the right 403; a refused wr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from agreements.models import Document, DocumentVersion, DraftSection
+from agreements.models import Document, DocumentParty, DocumentVersion, DraftSection
+from core.extensions import db
+from governance.models import Organisation
 from tests.api.conftest import ROLES, Cast
 
 SECTION = {"kind": "rule", "title": "Hausordnung", "body": "Alle sind willkommen."}
@@ -38,6 +41,18 @@ def _change_first_section(client: Any, doc: Any, headers: dict[str, str]) -> Any
 
 def _agreement(status: str = "draft") -> Callable[[Any, Any], Any]:
     return lambda make_agreement, make_framework: make_agreement(status=status, published=1)
+
+
+def _agreement_with_organisation(status: str) -> Callable[[Any, Any], Any]:
+    def setup(make_agreement: Any, make_framework: Any) -> Any:
+        agreement = make_agreement(status=status, published=1)
+        organisation = Organisation(name="Quartierstreff", kind="provider", description="")
+        db.session.add(organisation)
+        db.session.commit()
+        agreement.organisation_id = organisation.id  # for the request only; not a column
+        return agreement
+
+    return setup
 
 
 def _framework(make_agreement: Any, make_framework: Any) -> Any:
@@ -148,6 +163,37 @@ ACTIONS = [
     ),
     Action("change a section of a framework", _change_first_section, _framework, 200, ADMIN),
     Action(
+        "change the title of a draft",
+        lambda client, doc, headers: client.put(
+            f"/api/v1/agreements/{doc.id}/draft", json={"title": "Neu", "base_revision": 1}, headers=headers
+        ),
+        _agreement(),
+        200,
+        FACILITATION,
+    ),
+    Action(
+        "set the parties during negotiation",
+        lambda client, doc, headers: client.put(
+            f"/api/v1/agreements/{doc.id}/draft/parties",
+            json={"parties": [{"organisation_id": doc.organisation_id, "party": "provider"}]},
+            headers=headers,
+        ),
+        _agreement_with_organisation("negotiation"),
+        200,
+        NEGOTIATION,
+    ),
+    Action(
+        "set a framework's requirements",
+        lambda client, doc, headers: client.put(
+            f"/api/v1/frameworks/{doc.id}/draft/requirements",
+            json={"required_parties": ["carrier"]},
+            headers=headers,
+        ),
+        _framework,
+        200,
+        ADMIN,
+    ),
+    Action(
         "publish a framework version",
         lambda client, doc, headers: client.post(
             f"/api/v1/frameworks/{doc.id}/versions",
@@ -162,13 +208,20 @@ ACTIONS = [
 
 
 def _state(session) -> tuple[Any, ...]:
-    """What a write could change: documents, versions, sections and their revisions, statuses."""
+    """What a write could change: documents and their headings, statuses, parties and requirements;
+    versions; sections and their revisions."""
+    documents = session.execute(
+        select(Document.status, Document.draft_revision, Document.draft_requirements).order_by(Document.id)
+    ).all()
     return (
-        session.scalar(select(func.count()).select_from(Document)),
+        tuple(
+            (status, revision, json.dumps(requirements, sort_keys=True))
+            for status, revision, requirements in documents
+        ),
+        session.scalar(select(func.count()).select_from(DocumentParty)),
         session.scalar(select(func.count()).select_from(DocumentVersion)),
         session.scalar(select(func.count()).select_from(DraftSection)),
         session.scalar(select(func.coalesce(func.sum(DraftSection.revision), 0))),
-        tuple(session.scalars(select(Document.status).order_by(Document.id))),
     )
 
 
