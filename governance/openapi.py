@@ -11,7 +11,7 @@ from typing import Any
 from governance.parties import OrganisationKind, Party, SpaceRole, UnitLevel
 from governance.services.spaces import MAX_ID, MAX_QUERY_LENGTH
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: agreements and frameworks
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_OFFSET = MAX_ID
