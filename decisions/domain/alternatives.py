@@ -24,7 +24,7 @@ class Reading:
 def read_choices(counted: Counted, read: Callable[[Hashable], Reading]) -> dict[Hashable, Hashable]:
     """Read each distinct choice once; raise every ballot problem together, or return the readings."""
     # A malformed choice is already among the counted problems; it is not read.
-    readings = {choice: Reading() if choice is MALFORMED else read(choice) for choice in counted.by_choice()}
+    readings = {choice: Reading() if choice is MALFORMED else read(choice) for choice in counted.by_choice}
     problems: list[Problem] = []
     for code in (UNKNOWN_OPTION, OPTION_LISTED_TWICE):
         problems.extend(

@@ -82,7 +82,7 @@ def _objections(electorate: Electorate, counted: Counted) -> tuple[tuple[Objecti
     """Each objection with its reason; a problem for each objection without one."""
     objections: list[Objection] = []
     problems: list[Problem] = []
-    if not counted.by_choice().get(ConsentChoice.OBJECT):
+    if not counted.by_choice.get(ConsentChoice.OBJECT):
         return (), problems
     for index, choice in enumerate(counted.choices):
         if choice != ConsentChoice.OBJECT:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -51,6 +52,7 @@ class Counted:
     turnout: Turnout
     problems: tuple[Problem, ...]
 
+    @cached_property
     def by_choice(self) -> Counter[Hashable]:
         """Ballots per choice key, all parties together."""
         totals: Counter[Hashable] = Counter()
@@ -60,7 +62,7 @@ class Counted:
 
     def choice_problems(self, code: str, wrong: Callable[[Hashable], bool]) -> list[Problem]:
         """A problem with ``code`` for each ballot whose choice key is ``wrong`` (tested once per key)."""
-        bad = {choice for choice in self.by_choice() if wrong(choice)}
+        bad = {choice for choice in self.by_choice if wrong(choice)}
         if not bad:
             return []
         return [

@@ -60,8 +60,13 @@ def freeze_ranking(choice: Any) -> Hashable:
     """A ranking as a hashable key: a sequence whose items are options or groups of tied options."""
     if isinstance(choice, str) or not isinstance(choice, list | tuple):
         return MALFORMED
-    if type(choice) is tuple and all(isinstance(item, str) for item in choice):
-        return choice  # the common case, already hashable: no copy
+    if type(choice) is tuple:
+        try:
+            hash(choice)
+        except TypeError:  # holds a list or a set: copied below
+            pass
+        else:
+            return choice  # the common case: no copy; the reader checks the items
     items: list[Hashable] = []
     for item in choice:
         if isinstance(item, str):
@@ -76,13 +81,21 @@ def freeze_ranking(choice: Any) -> Hashable:
 def read_ranking(options: Sequence[str]) -> Any:
     """A reader turning a frozen ranking into its canonical tiers (see ``Ranking``)."""
     position = lookup(options)
+    positions = {option: index for index, option in enumerate(options)}
     count = len(options)
 
     def read(choice: Hashable) -> Reading:
+        # The common case first, in C: every item a known option, none twice, no ties.
+        indexes = list(map(positions.get, choice))  # type: ignore[call-overload]
+        if None not in indexes and len(set(indexes)) == len(indexes):
+            singles = list(zip(indexes))  # one tier per option
+            if len(indexes) == count and singles:
+                singles.pop()
+            return Reading(tuple(singles))
         seen: set[int] = set()
         tiers: list[tuple[int, ...]] = []
         for item in choice:  # type: ignore[attr-defined]
-            group = (item,) if isinstance(item, str) or item is MALFORMED else item
+            group = item if isinstance(item, tuple | frozenset) else (item,)
             tier: list[int] = []
             for option in group:
                 index = position(option)
