@@ -166,7 +166,7 @@ def schulze_ranking(p: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
     remaining = list(range(len(p)))
     tiers: list[tuple[int, ...]] = []
     while remaining:
-        # "Better" (p[i][j] > p[j][i]) is transitive (Schulze 2011, 4.1), so the tier is never empty.
+        # "Better" (p[i][j] > p[j][i]) is transitive (proved in the paper), so no tier is empty.
         tier = tuple(i for i in remaining if all(p[i][j] >= p[j][i] for j in remaining if j != i))
         tiers.append(tier)
         remaining = [i for i in remaining if i not in tier]

@@ -42,8 +42,25 @@ def test_wikipedia_example_with_45_voters_elects_e() -> None:
     assert result.detail.ranking == (("E",), ("A",), ("C",), ("B",), ("D",))
 
 
-def test_four_candidate_example_from_schulzes_paper_elects_d() -> None:
-    # 21 voters; d and p checked by hand. Links: B>A 13, A>C 14, D>A 11, C>B 15, D>B 19, C>D 12.
+def test_thirty_voter_example_with_four_candidates_elects_d() -> None:
+    # Example 2 of Markus Schulze's published examples (electowiki, earlier Wikipedia); d and p checked
+    # by hand. Links: B>A 19, A>C 20, D>A 16, C>B 21, D>B 18, C>D 17.
+    groups = [(5, "ACBD"), (2, "ACDB"), (3, "ADCB"), (4, "BACD"), (3, "CBDA"), (3, "CDBA"), (1, "DACB"),
+              (5, "DBAC"), (4, "DCBA")]  # fmt: skip
+    result = tally(RANKED, {"options": list("ABCD")}, civil_society(30), ranked(groups))
+    assert result.detail.pairwise == ((0, 11, 20, 14), (19, 0, 9, 12), (10, 21, 0, 17), (16, 18, 13, 0))
+    assert result.detail.strongest_paths == (
+        (0, 20, 20, 17),
+        (19, 0, 19, 17),
+        (19, 21, 0, 17),
+        (18, 18, 18, 0),
+    )
+    assert result.detail.winners == ("D",)
+    assert result.detail.ranking == (("D",), ("A",), ("C",), ("B",))
+
+
+def test_twenty_one_voter_example_checked_by_hand_elects_d() -> None:
+    # Links: B>A 13, A>C 14, D>A 11, C>B 15, D>B 19, C>D 12.
     ballots = ranked([(8, "ACDB"), (2, "BADC"), (4, "CDBA"), (4, "DBAC"), (3, "DCBA")])
     result = tally(RANKED, {"options": list("ABCD")}, civil_society(21), ballots)
     assert result.detail.pairwise == ((0, 8, 14, 10), (13, 0, 6, 2), (7, 15, 0, 12), (11, 19, 9, 0))
