@@ -60,9 +60,11 @@ def whole_number(value: str | None) -> int | None:
 def parse_euros(text: str) -> int | None:
     """Whole euros as people write them: 12000, 12.000, 12,000, 12 000 (with or without €)."""
     cleaned = text.replace("€", "").replace("EUR", "").strip()
-    if not _AMOUNT.match(cleaned):
+    digits = re.sub(r"[^0-9]", "", cleaned)
+    # More digits are too much anyway, and int() refuses more than 4300.
+    if not _AMOUNT.match(cleaned) or len(digits) > len(str(MAX_EUROS)):
         return None
-    amount = int(re.sub(r"[^0-9]", "", cleaned))
+    amount = int(digits)
     return amount if amount <= MAX_EUROS else None
 
 

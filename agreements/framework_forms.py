@@ -55,8 +55,8 @@ class NewFrameworkForm(DocumentForm):  # refuses NUL, which PostgreSQL cannot st
 
 def review_months(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
-    # isdecimal, not isdigit: int() refuses superscripts such as '²'.
-    if value and not (value.isdecimal() and 1 <= int(value) <= MAX_REVIEW_MONTHS):
+    # isdecimal, not isdigit: int() refuses superscripts such as '²', and more than 4300 digits.
+    if value and not (value.isdecimal() and len(value) <= 3 and 1 <= int(value) <= MAX_REVIEW_MONTHS):
         raise ValidationError(
             _l("Enter a whole number of months from 1 to %(max)d, or leave it empty", max=MAX_REVIEW_MONTHS)
         )

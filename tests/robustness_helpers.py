@@ -370,7 +370,10 @@ OVERLONG = "x" * 100_000
 OVERLONG_FIELDS_PER_REQUEST = 15
 CONTROL = "a\x00b\x01c\x08d\x1b[31me\x7ff\u2028g\ufeff"
 WRONG_TYPE = "abc"
-HUGE_INTEGER = "9" * 40
+# Beyond every database's integers, and beyond the 4300 digits int() converts at all.
+HUGE_INTEGER = "9" * 4_500
+# int() converts it, no database column holds it.
+BIG_INTEGER = str(2**63)
 IMPOSSIBLE_DATE = "2026-13-45"
 # int() refuses superscript digits although str.isdigit() accepts them.
 ODD_DIGITS = "²³"
@@ -399,8 +402,9 @@ def form_bodies(fields: list[FormField]) -> Iterator[tuple[str, dict[str, Any]]]
     yield "huge integers, impossible dates", {
         "data": {name: IMPOSSIBLE_DATE if name in dates else HUGE_INTEGER for name in names}
     }
-    yield "odd digits, negative numbers", {
-        "data": {name: "-1" if name in dates or i % 2 else ODD_DIGITS for i, name in enumerate(names)}
+    odd = (ODD_DIGITS, "-1", BIG_INTEGER)
+    yield "odd digits, negative and big numbers", {
+        "data": {name: "-1" if name in dates else odd[i % len(odd)] for i, name in enumerate(names)}
     }
     yield "JSON instead of a form", {"json": dict.fromkeys(names, WRONG_TYPE)}
 
@@ -422,7 +426,8 @@ def request_schemas(document: dict[str, Any]) -> dict[tuple[str, str], dict[str,
 
 def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
-        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        _, _, section, name = schema["$ref"].split("/")  # "#/components/<section>/<name>"
+        schema = document["components"][section][name]
     return schema
 
 
@@ -450,8 +455,39 @@ def json_bodies(document: dict[str, Any], schema: dict[str, Any]) -> Iterator[tu
     leaves: list[tuple[str, Any]] = [
         ("control characters", CONTROL), ("wrong types", WRONG_TYPE), ("numbers", 12),
         ("huge integers", 10**40), ("huge integers as text", HUGE_INTEGER), ("odd digits", ODD_DIGITS),
+        ("big integers", 2**63),
         ("impossible dates", IMPOSSIBLE_DATE), ("negative numbers", -1), ("floats", 1e308),
         ("booleans", True), ("objects", {"a": 1}), ("lists", [1]),
     ]  # fmt: skip
     for what, leaf in leaves:
         yield what, {"json": fill(document, schema, leaf)}
+
+
+GENERIC_QUERY = (
+    "q", "page", "from", "to", "view", "next", "after", "party", "kind", "level", "parent", "space", "status",
+    "limit", "offset", "sort",
+)  # fmt: skip
+
+
+def query_names(document: dict[str, Any]) -> dict[str, set[str]]:
+    """API path template -> the names of its query parameters, from the OpenAPI document."""
+    names: dict[str, set[str]] = {}
+    for path, item in document["paths"].items():
+        operations = [operation for operation in item.values() if isinstance(operation, dict)]
+        shared = item.get("parameters", [])
+        for parameter in [*shared, *(p for operation in operations for p in operation.get("parameters", []))]:
+            parameter = resolve(document, parameter)
+            if parameter.get("in") == "query":
+                names.setdefault(path, set()).add(parameter["name"])
+    return names
+
+
+def discover_query_forms(client: FlaskClient, app: Flask, world: World) -> dict[str, set[str]]:
+    """Path -> names of the fields of GET forms (filters, searches) that send their values there."""
+    found: dict[str, set[str]] = {}
+    for path in page_paths(app, world):
+        response = client.get(path)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            for form in forms_on(path, response.get_data(as_text=True), method="GET"):
+                found.setdefault(form.action, set()).update(f.name for f in form.fields)
+    return found

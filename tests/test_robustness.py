@@ -4,6 +4,7 @@ in every role; bad tokens; error pages in the reader's language; stored XSS in e
 from __future__ import annotations
 
 import html
+import itertools
 
 import pytest
 from flask.testing import FlaskClient
@@ -11,8 +12,14 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import Rule
 
 from tests.robustness_helpers import (
+    BIG_INTEGER,
+    CONTROL,
     GENERIC_FIELDS,
+    GENERIC_QUERY,
     HTTP_METHODS,
+    HUGE_INTEGER,
+    IMPOSSIBLE_DATE,
+    ODD_DIGITS,
     ROLES,
     WRITE_METHODS,
     PageForm,
@@ -21,10 +28,12 @@ from tests.robustness_helpers import (
     build_path,
     catching_errors,
     discover_forms,
+    discover_query_forms,
     form_bodies,
     json_bodies,
     new_client,
     openapi_path,
+    query_names,
     request_schemas,
     rules_of,
     seed_world,
@@ -246,3 +255,42 @@ def test_a_failed_database_statement_still_gets_the_500_page_in_the_readers_lang
     response = new_client(app, make_user("greta", locale="de"), language="en").get("/spaces")
     assert response.status_code == 500
     assert f"<h1>{html.escape(_expected_titles(app, 500)['de'])}</h1>" in response.text
+
+
+# --- (c') garbage in query strings -----------------------------------------------------------------
+
+QUERY_GARBAGE = {
+    "control characters": CONTROL,
+    "huge integers": HUGE_INTEGER,
+    "big integers": BIG_INTEGER,
+    "odd digits": ODD_DIGITS,
+    "negative numbers": "-1",
+    "impossible dates": IMPOSSIBLE_DATE,
+    "overlong": "x" * 5_000,
+}
+# Slow to make and without query parameters.
+NO_QUERY = {"static", "exports.version_pdf"}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "admin"])
+def test_garbage_in_query_strings_never_answers_500(app, world: World, role: str) -> None:
+    client = new_client(app, world.users[role])
+    search_forms = discover_query_forms(client, app, world)
+    api_queries = query_names(client.get("/api/v1/openapi.json").get_json())
+    failures: list[str] = []
+    with catching_errors() as errors:
+        for rule in rules_of(app):
+            if rule.endpoint in NO_QUERY:
+                continue
+            for values in world.all_values_for(rule):
+                path = build_path(rule, values)
+                names = search_forms.get(path, set()) | api_queries.get(openapi_path(rule), set())
+                names |= set(GENERIC_QUERY)
+                methods = allowed_methods(rule) & ({"GET", "DELETE"} if path.startswith("/api/") else {"GET"})
+                for method, (what, value) in itertools.product(sorted(methods), QUERY_GARBAGE.items()):
+                    errors.last = ""
+                    response = client.open(path, method=method, query_string=dict.fromkeys(names, value))
+                    if response.status_code >= 500:
+                        status = response.status_code
+                        failures.append(f"{role} {method} {path} ({what}): {status} {errors.last}")
+    assert not failures, "\n".join(failures)

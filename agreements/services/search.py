@@ -187,7 +187,9 @@ def validate_filter(
         errors["q"] = ["too_long"]
     space_id = None
     if space:
-        if not space.isdigit() or not 0 < int(space) <= MAX_ID or session.get(Space, int(space)) is None:
+        # isdecimal, not isdigit: int() refuses '²'; more than 10 digits is no id (and int() may refuse it).
+        storable = space.isdecimal() and len(space) <= 10 and 0 < int(space) <= MAX_ID
+        if not storable or session.get(Space, int(space)) is None:
             errors["space"] = ["unknown_space"]
         else:
             space_id = int(space)

@@ -65,6 +65,11 @@ class Paged(Generic[T]):
         return (self.page - 1) * self.per_page + len(self.items)
 
 
+def _without_control_characters(text: str | None) -> str:
+    # They match nothing, and PostgreSQL would even refuse a NUL in a query.
+    return "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in text or "").strip()
+
+
 def parse_page(value: Any) -> int:
     """A page number from a query string; anything that is not a positive number means page 1."""
     try:
@@ -138,7 +143,7 @@ def list_users(
 ) -> Paged[User]:
     """Accounts by name, filtered by a search in name, pseudonym and e-mail address."""
     require(actor_for(session, user), Permission.MANAGE_USERS)
-    query = (query or "").strip()
+    query = _without_control_characters(query)
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput("invalid search", field_errors={"q": ["too_long"]})
     stmt = select(User).order_by(func.lower(User.display_name), User.id)
@@ -256,8 +261,8 @@ def list_audit_entries(
 ) -> Paged[AuditRow]:
     """The audit log, newest first, with each actor's public name joined in (no query per row)."""
     require(actor_for(session, user), Permission.VIEW_AUDIT_LOG)
-    action_prefix = (action_prefix or "").strip()
-    object_type = (object_type or "").strip()
+    action_prefix = _without_control_characters(action_prefix)
+    object_type = _without_control_characters(object_type)
     errors: dict[str, list[str]] = {}
     if len(action_prefix) > MAX_ACTION_PREFIX_LENGTH:
         errors["action"] = ["too_long"]

@@ -72,7 +72,8 @@ def show(space_id: int) -> ResponseReturnValue:
 def members(space_id: int) -> ResponseReturnValue:
     party = request.args.get("party") or None
     page_number = request.args.get("page", "1")
-    if not page_number.isdigit():
+    # isdecimal, not isdigit: int() refuses '²', and more than 4300 digits.
+    if not (page_number.isdecimal() and len(page_number) <= 9):
         abort(404)
     listing = spaces.member_list(db.session, current_user, space_id, party=party, page=int(page_number))
     return render_template("spaces/members.html", listing=listing, parties=list(Party))
