@@ -18,10 +18,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from decisions.domain import Electorate, Method, tally
+from decisions.domain import Electorate, Method, Result, tally
 from governance.parties import Party
 
 PARTIES = list(Party)
@@ -29,15 +30,17 @@ PARTIES = list(Party)
 PARTY_WEIGHTS = [30, 10, 5, 15, 30, 10]
 
 
-def timed(repeat: int, work: Callable[[], object]) -> tuple[float, float, object]:
-    """Best and median wall time in seconds over ``repeat`` runs, and the last result."""
+def timed(repeat: int, work: Callable[[], object]) -> tuple[float, float, float, object]:
+    """Best and median wall time and best CPU time in seconds over ``repeat`` runs, and the last result."""
     times: list[float] = []
+    cpu: list[float] = []
     result: object = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = work()
         times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times), result
+        cpu.append(time.process_time() - start_cpu)
+    return min(times), statistics.median(times), min(cpu), result
 
 
 def electorate_of(size: int, rng: random.Random, proxies: int = 0) -> Electorate:
@@ -96,57 +99,63 @@ def main() -> None:
 
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
-    print(f"best and median of {arguments.repeat} runs; wall time in seconds\n")
-    rows: list[tuple[str, float, float, str]] = []
+    print(
+        f"best and median wall time and best CPU time of {arguments.repeat} runs, in seconds; on a busy "
+        "machine read the CPU column\n"
+    )
+    rows: list[tuple[str, float, float, float, str]] = []
+
+    def measure(label: str, work: Callable[[], Any], repeat: int = arguments.repeat) -> Any:
+        best, median, cpu, result = timed(repeat, work)
+        if isinstance(result, Result):
+            winners = getattr(result.detail, "winners", ())
+            outcome = f"{result.outcome}: {', '.join(winners)}" if winners else str(result.outcome)
+        else:
+            outcome = ""
+        rows.append((label, best, median, cpu, outcome))
+        return result
 
     size = arguments.ballots
-    best, median, voters = timed(1, lambda: electorate_of(size, rng, proxies=size // 50))
-    assert isinstance(voters, Electorate)
-    rows.append(
-        (f"electorate snapshot of {size:,} voters with {len(voters.proxies):,} proxies", best, median, "")
+    voters = measure(
+        f"electorate snapshot of {size:,} voters with {size // 50:,} proxies",
+        lambda: electorate_of(size, rng, proxies=size // 50),
+        repeat=1,
     )
     plain = yes_no_ballots(voters, rng)
     with_proxies = yes_no_ballots(voters, rng, proxy_share=0.01)
-
-    def simple() -> object:
-        return tally(Method.SIMPLE_MAJORITY, {"quorum": {"overall": "1/3"}}, voters, plain)
-
-    best, median, result = timed(arguments.repeat, simple)
-    rows.append((f"simple majority, {size:,} ballots", best, median, result.outcome))  # type: ignore[attr-defined]
-
-    best, median, result = timed(
-        arguments.repeat, lambda: tally(Method.SIMPLE_MAJORITY, None, voters, with_proxies)
+    measure(
+        f"simple majority, {size:,} ballots",
+        lambda: tally(Method.SIMPLE_MAJORITY, {"quorum": {"overall": "1/3"}}, voters, plain),
     )
-    by_proxy = result.turnout.by_proxy  # type: ignore[attr-defined]
-    rows.append((f"simple majority, {size:,} ballots, {by_proxy:,} by proxy", best, median,
-                 result.outcome))  # type: ignore[attr-defined]  # fmt: skip
-
-    every_party = {"parties": {party.value: {"fraction": "1/2"} for party in PARTIES},
-                   "quorum": {"per_party": {party.value: "1/4" for party in PARTIES}}}  # fmt: skip
-    best, median, result = timed(
-        arguments.repeat, lambda: tally(Method.EVERY_PARTY, every_party, voters, plain)
+    proxied = sum(len(ballot) > 2 for ballot in with_proxies)
+    measure(
+        f"simple majority, {size:,} ballots, {proxied:,} by proxy",
+        lambda: tally(Method.SIMPLE_MAJORITY, None, voters, with_proxies),
     )
-    rows.append((f"approval by every party (6 parties), {size:,} ballots", best, median,
-                 result.outcome))  # type: ignore[attr-defined]  # fmt: skip
+    every_party = {
+        "parties": {party.value: {"fraction": "1/2"} for party in PARTIES},
+        "quorum": {"per_party": {party.value: "1/4" for party in PARTIES}},
+    }
+    measure(
+        f"approval by every party (6 parties), {size:,} ballots",
+        lambda: tally(Method.EVERY_PARTY, every_party, voters, plain),
+    )
 
     options = [f"option-{n}" for n in range(arguments.options)]
     ranked_voters = Electorate(dict.fromkeys(range(arguments.ranked), Party.CIVIL_SOCIETY))
     for clustered in (False, True):
         ballots = ranked_ballots(arguments.ranked, options, rng, clustered)
         distinct = len({order for _voter, order in ballots})
-        best, median, result = timed(
-            arguments.repeat,
+        label = f"Schulze, {arguments.ranked:,} ballots over {len(options)} options, {distinct:,} distinct"
+        measure(
+            label,
             lambda b=ballots: tally(Method.RANKED_CHOICE, {"options": options}, ranked_voters, b),
         )
-        label = (
-            f"Schulze, {arguments.ranked:,} ranked ballots over {len(options)} options, {distinct:,} distinct"
-        )
-        rows.append((label, best, median, f"{result.outcome}: {', '.join(result.detail.winners)}"))  # type: ignore[attr-defined]
 
     width = max(len(row[0]) for row in rows)
-    print(f"{'what':<{width}}  {'best':>7}  {'median':>7}  outcome")
-    for label, best, median, outcome in rows:
-        print(f"{label:<{width}}  {best:7.3f}  {median:7.3f}  {outcome}")
+    print(f"{'what':<{width}}  {'best':>7}  {'median':>7}  {'CPU':>7}  outcome")
+    for label, best, median, cpu, outcome in rows:
+        print(f"{label:<{width}}  {best:7.3f}  {median:7.3f}  {cpu:7.3f}  {outcome}")
 
 
 if __name__ == "__main__":
