@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event
 
-from core.extensions import db
 from governance.models import Organisation, SpaceMembership
 from governance.parties import Party
 from governance.services import spaces as spaces_service
+from tests.querycount import counted_queries
 
 
 def test_the_directory_lists_every_unit_in_official_order_page_by_page(client) -> None:
@@ -188,16 +187,8 @@ def test_an_unknown_space_is_a_404_problem(client) -> None:
 
 
 def _count_statements(action: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_queries() as statements:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import event
 
 from agreements.services import drafts, versions
 from agreements.services.snapshots import SectionContent
@@ -80,20 +76,3 @@ def text(response) -> str:
 def without_tags(page: str) -> str:
     """The words of a page as a reader gets them: no tags, entities decoded, spaces collapsed."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """The SQL statements sent while the block runs."""
-    from core.extensions import db
-
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask import Flask
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from core import audit
-from core.extensions import db
 from core.timeutil import utcnow
 from governance.models import Organisation, OrganisationMember, User
+from tests.querycount import counted_queries
 
 ADMIN_PAGES = ["/admin", "/admin/users", "/admin/organisations", "/admin/audit"]
 
@@ -39,20 +36,6 @@ def add_users(session, count: int) -> None:
         ],
     )
     session.commit()
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from agreements.services.snapshots import SectionContent
 from governance.models import Organisation
 from tests.pages.agreement_helpers import (
     agreement_with_versions,
-    counted_queries,
     goal,
     make_people,
     text,
     without_tags,
 )
+from tests.querycount import counted_queries
 
 ROLES = ["anonymous", "outsider", "member", "observer", "facilitator", "admin"]
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from agreements.models import Document, DocumentParty, DocumentVersion, DraftSection
 from agreements.services import drafts, lifecycle
 from governance.models import Organisation
-from tests.pages.agreement_helpers import counted_queries, goal, make_people, text, without_tags
+from tests.pages.agreement_helpers import goal, make_people, text, without_tags
+from tests.querycount import counted_queries
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from core.extensions import db
 from core.mail import OutboxMessage
 from governance.models import Organisation, OrganisationMember, SpaceMembership
+from tests.querycount import counted_queries
 
 HTMX = {"HX-Request": "true"}
 
@@ -312,17 +312,8 @@ def test_who_is_not_a_member_is_told_so(client, login, people, space) -> None:
 
 
 def count_queries(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+    with app.app_context(), counted_queries() as statements:
+        assert client.get(url).status_code == 200
     return len(statements)
 
 

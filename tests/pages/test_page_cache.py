@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from core import pagecache
-from core.extensions import db
 from governance.models import SpaceMembership
+from tests.querycount import counted_queries
 
 
 def count_queries(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            client.get(url)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+    with app.app_context(), counted_queries() as statements:
+        client.get(url)
     return len(statements)
 
 

@@ -3,35 +3,18 @@ filters, htmx fragment, bad input, and a query count that does not grow with the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from core import pagecache
-from core.extensions import db
 from governance.models import Organisation
 from tests.portal_data import agreement, framework, section
+from tests.querycount import counted_queries
 
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture(autouse=True)

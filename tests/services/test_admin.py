@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from core import audit
 from core.audit import AuditEntry
@@ -16,6 +13,7 @@ from core.timeutil import utcnow
 from governance.models import Organisation, OrganisationMember, User
 from governance.services import admin
 from governance.services.admin import SelfLockout
+from tests.querycount import counted_queries
 
 
 def add_users(session, count: int, prefix: str = "person") -> None:
@@ -37,20 +35,6 @@ def add_users(session, count: int, prefix: str = "person") -> None:
         ],
     )
     session.commit()
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
