@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import itertools
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -293,4 +294,189 @@ def test_garbage_in_query_strings_never_answers_500(app, world: World, role: str
                     if response.status_code >= 500:
                         status = response.status_code
                         failures.append(f"{role} {method} {path} ({what}): {status} {errors.last}")
+    assert not failures, "\n".join(failures)
+
+
+# --- bad tokens ------------------------------------------------------------------------------------
+
+CSRF_MESSAGE = (
+    "The form had expired or did not come from this site. Please go back, reload the page and send it again."
+)
+
+
+def _translated(app, message: str, language: str) -> str:
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(language):
+        return gettext(message)
+
+
+def _german_user(session, world: World):
+    from governance.models import User
+
+    # A demo account that reads German (Accept-Language says English: the account's choice wins).
+    return session.query(User).filter_by(email="beneficiary@example.org").one()
+
+
+def test_garbage_csrf_tokens_answer_400_in_the_readers_language(
+    app, session, world: World, csrf_enabled
+) -> None:
+    assert _translated(app, CSRF_MESSAGE, "de") != CSRF_MESSAGE
+    other_session_token = _token_of_another_session(app)
+    readers = [
+        ("anonymous, English", None, "en", "en"),
+        ("anonymous, German", None, "de", "de"),
+        ("facilitator (English)", world.users["facilitator"], "de", "en"),
+        ("member (German)", _german_user(session, world), "en", "de"),
+    ]
+    attempts = [
+        ("garbage form token", {"data": {"csrf_token": "garbage"}}),
+        ("another session's token", {"data": {"csrf_token": other_session_token}}),
+        ("garbage header token", {"data": {}, "headers": {"X-CSRFToken": "x" * 5000}}),
+    ]
+    failures: list[str] = []
+    for (reader, user, accept, language), (what, request) in itertools.product(readers, attempts):
+        client = new_client(app, user, language=accept)
+        message = _translated(app, CSRF_MESSAGE, language)
+        for rule in rules_of(app):
+            for method in sorted(allowed_methods(rule) & set(WRITE_METHODS)):
+                path = build_path(rule, world.values_for(rule))
+                response = client.open(path, method=method, **request)
+                if response.status_code != 400:
+                    failures.append(f"{reader}, {what}: {method} {path} answered {response.status_code}")
+                elif path.startswith("/api/"):
+                    body = response.get_json()
+                    if response.mimetype != "application/problem+json" or body["detail"] != message:
+                        failures.append(f"{reader}, {what}: {method} {path} problem {body}")
+                elif html.escape(message) not in response.text or f'lang="{language}"' not in response.text:
+                    failures.append(f"{reader}, {what}: {method} {path} not the message in {language}")
+    assert not failures, "\n".join(failures)
+
+
+def _token_of_another_session(app) -> str:
+    page = new_client(app).get("/login").text
+    return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+
+
+def test_garbage_bearer_tokens_answer_401_problem_json_on_every_api_address(
+    app, session, world: World
+) -> None:
+    from governance.services import tokens
+
+    revoked = world.users["user"]
+    revoked_token, revoked_secret = tokens.create_token(session, revoked, name="Alt")
+    tokens.revoke_token(session, revoked, revoked_token.id)
+    headers = {
+        "garbage": "Bearer garbage",
+        "right prefix, wrong secret": "Bearer rr_" + "x" * 40,
+        "overlong": "Bearer " + "x" * 10_000,
+        "non-ASCII": "Bearer rr_äöü",
+        "control characters": "Bearer rr_\x01\x7f",
+        "empty": "Bearer ",
+        "revoked": f"Bearer {revoked_secret}",
+        "another scheme": "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+    }
+    failures: list[str] = []
+    titles = _expected_titles(app, 401)
+    # A session cookie beside the header changes nothing: the header decides alone.
+    callers = [(new_client(app, language="de"), "de"), (new_client(app, world.users["admin"]), "en")]
+    api_rules = [rule for rule in rules_of(app) if rule.rule.startswith("/api/")]
+    for rule, (client, language) in itertools.product(api_rules, callers):
+        path = build_path(rule, world.values_for(rule))
+        title = titles[language]
+        for (what, header), method in itertools.product(headers.items(), sorted(allowed_methods(rule))):
+            response = client.open(path, method=method, headers={"Authorization": header}, json={})
+            body = response.get_json(silent=True) or {}
+            if (
+                response.status_code != 401
+                or response.mimetype != "application/problem+json"
+                or not response.headers.get("WWW-Authenticate", "").startswith("Bearer")
+                or body.get("title") != title
+            ):
+                failures.append(f"{what}: {method} {path} answered {response.status_code} {body}")
+    assert not failures, "\n".join(failures)
+
+
+def _h1(page: str) -> str:
+    return html.unescape(page.split("<h1>", 1)[1].split("</h1>", 1)[0]).strip() if "<h1>" in page else ""
+
+
+def test_garbage_password_reset_links_answer_400_or_410_in_the_readers_language(
+    app, session, world: World, monkeypatch
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from governance.services.accounts import make_reset_token
+
+    user = world.users["user"]
+    secret = app.config["SECRET_KEY"]
+    links = {
+        "garbage": "garbage",
+        "overlong": "x" * 301,
+        "control characters": "a\x01b",
+        "signed with another key": URLSafeTimedSerializer("another key", salt="x").dumps({"user": user.id}),
+        "tampered": make_reset_token(user.id, user.session_version, secret_key=secret)[:-2] + "xx",
+        "used": make_reset_token(user.id, user.session_version + 1, secret_key=secret),
+        "expired": make_reset_token(user.id, user.session_version, secret_key=secret),
+    }
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_SECONDS", -1)  # every link is too old now
+    failures = []
+    for language in ("de", "en"):
+        client = new_client(app, language=language)
+        title = _translated(app, "This link does not work", language)
+        for (what, token), method in itertools.product(links.items(), ("GET", "POST")):
+            path = f"/reset-password/{quote(token, safe='')}"
+            data = {"password": "a new long password", "confirm": "a new long password"}
+            response = client.open(path, method=method, data=data)
+            # 410 for links that worked once (expired, used), 400 for links that never did.
+            if response.status_code not in (400, 410) or _h1(response.text) != title:
+                failures.append(f"{language} {what} {method}: {response.status_code} {_h1(response.text)!r}")
+    assert _translated(app, "This link does not work", "de") != "This link does not work"
+    assert not failures, "\n".join(failures)
+
+
+def test_garbage_invitation_links_answer_404_or_410_in_the_readers_language(
+    app, session, world: World
+) -> None:
+    from datetime import timedelta
+
+    from core.timeutil import utcnow
+    from governance.models import Invitation
+    from governance.services import memberships
+
+    def invitation(email: str, **changes) -> str:
+        found, token = memberships.invite(
+            session, world.users["facilitator"], world.ids["space_id"], email=email, role="observer"
+        )
+        for name, value in changes.items():
+            setattr(session.get(Invitation, found.id), name, value)
+        session.commit()
+        return token
+
+    now = utcnow()
+    links = {
+        "garbage": ("garbage", "Page not found"),
+        "overlong": ("x" * 5_000, "Page not found"),
+        "control characters": ("a\x01b", "Page not found"),
+        "revoked": (invitation("r@test.example", revoked_at=now), "This invitation is no longer valid"),
+        "expired": (
+            invitation("e@test.example", expires_at=now - timedelta(days=1)), "This invitation has expired"
+        ),
+        "used": (invitation("u@test.example", accepted_at=now), "This invitation has already been used"),
+    }
+    failures = []
+    for language, user in itertools.product(("de", "en"), (None, world.users["user"])):
+        client = new_client(app, user, language=language)
+        if user is not None:
+            user.locale = language
+            session.commit()
+        for what, (token, title) in links.items():
+            expected = _translated(app, title, language)
+            for method, action in (("GET", ""), ("POST", "/accept"), ("POST", "/decline")):
+                response = client.open(f"/invitations/{quote(token, safe='')}{action}", method=method)
+                if response.status_code not in (404, 410) or _h1(response.text) != expected:
+                    failures.append(
+                        f"{language} {what} {method}{action} signed in={user is not None}: "
+                        f"{response.status_code} {_h1(response.text)!r}"
+                    )
     assert not failures, "\n".join(failures)
