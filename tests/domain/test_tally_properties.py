@@ -64,9 +64,7 @@ def test_adding_a_yes_vote_never_turns_an_accepted_qualified_majority_into_rejec
     after = tally(Method.QUALIFIED_MAJORITY, parameters, voters, [*ballots, (newcomer, "yes")])
     assert before.outcome != Outcome.ACCEPTED or after.outcome == Outcome.ACCEPTED
     whole = yes + no if base == "valid_votes" else yes + no + absent
-    reached = (
-        Fraction(yes, whole) > share if strictly_more else Fraction(yes, whole) >= share if whole else False
-    )
+    reached = whole > 0 and (Fraction(yes, whole) > share if strictly_more else Fraction(yes, whole) >= share)
     assert (before.outcome == Outcome.ACCEPTED) == (yes > no and reached)
 
 
