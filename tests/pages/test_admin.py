@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import insert
 
 from core import audit
-from core.timeutil import utcnow
 from governance.models import Organisation, OrganisationMember, User
+from tests.bulk_users import add_users
 from tests.querycount import counted_queries
 
 ADMIN_PAGES = ["/admin", "/admin/users", "/admin/organisations", "/admin/audit"]
@@ -16,26 +15,6 @@ ADMIN_PAGES = ["/admin", "/admin/users", "/admin/organisations", "/admin/audit"]
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def add_users(session, count: int) -> None:
-    now = utcnow()
-    session.execute(
-        insert(User),
-        [
-            {
-                "email": f"person{number:03d}@bulk.example",
-                "display_name": f"Person {number:03d}",
-                "locale": "de",
-                "is_admin": False,
-                "active": True,
-                "session_version": 1,
-                "created_at": now,
-            }
-            for number in range(count)
-        ],
-    )
-    session.commit()
 
 
 @pytest.fixture

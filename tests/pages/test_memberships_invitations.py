@@ -12,7 +12,8 @@ from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from governance.models import Invitation, Organisation, OrganisationMember
 from governance.services import memberships
-from tests.pages.test_memberships import HTMX, add_membership, cast, membership_of, signed_in
+from tests.membership_data import add_membership, cast
+from tests.pages.test_memberships import HTMX, membership_of, signed_in
 
 ROLE_STATUS = [("anonymous", 401), ("user", 403), ("member", 403), ("observer", 403)]
 

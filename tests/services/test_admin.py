@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from core import audit
 from core.audit import AuditEntry
@@ -13,28 +13,8 @@ from core.timeutil import utcnow
 from governance.models import Organisation, OrganisationMember, User
 from governance.services import admin
 from governance.services.admin import SelfLockout
+from tests.bulk_users import add_users
 from tests.querycount import counted_queries
-
-
-def add_users(session, count: int, prefix: str = "person") -> None:
-    """Many accounts at once, without the cost of hashing a password for each."""
-    now = utcnow()
-    session.execute(
-        insert(User),
-        [
-            {
-                "email": f"{prefix}{number:03d}@bulk.example",
-                "display_name": f"{prefix.title()} {number:03d}",
-                "locale": "de",
-                "is_admin": False,
-                "active": True,
-                "session_version": 1,
-                "created_at": now,
-            }
-            for number in range(count)
-        ],
-    )
-    session.commit()
 
 
 @pytest.fixture

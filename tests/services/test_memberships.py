@@ -20,36 +20,12 @@ from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.mail import OutboxMessage
 from governance.models import Organisation, OrganisationMember, SpaceMembership
 from governance.services import memberships, spaces
-
-
-def add_membership(session, space, user, *, role="member", party=None, status="active", organisation=None):
-    membership = SpaceMembership(
-        space=space, user=user, role=role, party=party, status=status, organisation=organisation, message=""
-    )
-    session.add(membership)
-    session.commit()
-    return membership
+from tests.membership_data import add_membership, cast
 
 
 @pytest.fixture
 def space(space_by_code):
     return space_by_code("04011440")
-
-
-def cast(session, make_user, space) -> SimpleNamespace:
-    """One person for every role the permission grid knows, seen from the given space."""
-    crowd = SimpleNamespace(
-        user=make_user("otto"),
-        applicant=make_user("anna"),
-        member=make_user("mia"),
-        observer=make_user("olga"),
-        facilitator=make_user("fiona"),
-        admin=make_user("ada", admin=True),
-    )
-    add_membership(session, space, crowd.member, party="beneficiary")
-    add_membership(session, space, crowd.observer, role="observer")
-    add_membership(session, space, crowd.facilitator, role="facilitator")
-    return crowd
 
 
 @pytest.fixture

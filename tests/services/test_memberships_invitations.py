@@ -21,7 +21,7 @@ from core.timeutil import utcnow
 from governance.models import Invitation, Organisation, SpaceMembership
 from governance.passwords import hash_token
 from governance.services import memberships
-from tests.services.test_memberships import add_membership, cast
+from tests.membership_data import add_membership, cast
 
 
 @pytest.fixture

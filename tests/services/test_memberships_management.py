@@ -16,7 +16,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.mail import OutboxMessage
 from governance.models import Organisation, OrganisationMember, SpaceMembership
 from governance.services import memberships
-from tests.services.test_memberships import add_membership, cast
+from tests.membership_data import add_membership, cast
 
 ROLES = ["anonymous", "user", "member", "observer", "facilitator", "admin"]
 
