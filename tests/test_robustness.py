@@ -480,3 +480,62 @@ def test_garbage_invitation_links_answer_404_or_410_in_the_readers_language(
                         f"{response.status_code} {_h1(response.text)!r}"
                     )
     assert not failures, "\n".join(failures)
+
+
+# --- error pages in the reader's language ----------------------------------------------------------
+
+
+def _error_requests(world: World) -> list[tuple[str, int, object, str, dict]]:
+    """(what, status, who, path, request keyword arguments) of a sample of error pages."""
+    space, draft = world.ids["space_id"], world.ids["draft"]["agreement_id"]
+    return [
+        ("unknown page", 404, None, "/no-such-page", {}),
+        ("unknown space", 404, "user", "/spaces/999999", {}),
+        ("unknown API object", 404, None, "/api/v1/spaces/999999", {}),
+        ("members page for strangers", 401, None, f"/spaces/{space}/members/manage", {}),
+        ("site administration", 403, "user", "/admin", {}),
+        ("API as a stranger", 403, "user", f"/api/v1/agreements/{draft}/draft", {}),
+        ("wrong method", 405, None, "/logout", {"method": "GET"}),
+        ("wrong method in the API", 405, None, "/api/v1/spaces", {"method": "POST"}),
+        ("too large", 413, None, "/login", {"method": "POST", "data": {"email": "x" * 3_000_000}}),
+    ]
+
+
+def test_error_pages_speak_the_readers_language(app, world: World) -> None:
+    failures = []
+    samples = itertools.product(_error_requests(world), ("de", "en"))
+    for (what, status, who, path, request), language in samples:
+        user = world.users[who] if who else None
+        if user is not None:
+            user.locale = language  # a signed-in reader's own choice decides
+        client = new_client(app, user, language="en" if user is not None else language)
+        response = client.open(path, **{"method": "GET", **request})
+        title = _expected_titles(app, status)[language]
+        if path.startswith("/api/"):
+            shown = (response.get_json(silent=True) or {}).get("title")
+        else:
+            shown = _h1(response.text) if f'lang="{language}"' in response.text else "(another language)"
+        if response.status_code != status or shown != title:
+            answer = f"{response.status_code} {shown!r}"
+            failures.append(f"{what} ({language}): {answer}, expected {status} {title!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_refused_form_and_too_many_attempts_speak_the_readers_language(app, rate_limited_client) -> None:
+    wrong = {"email": "nobody@test.example", "password": "wrong password!"}
+
+    def sign_in_attempt(language: str):
+        with rate_limited_client.session_transaction() as flask_session:
+            flask_session["lang"] = language
+        return rate_limited_client.post("/login", data=wrong)
+
+    for language in ("de", "en"):
+        refused = sign_in_attempt(language)
+        assert refused.status_code == 422
+        assert _translated(app, "There is a problem", language) in refused.text
+    statuses = [sign_in_attempt("en").status_code for _ in range(9)]
+    assert statuses[-1] == 429
+    for language in ("de", "en"):
+        too_many = sign_in_attempt(language)
+        assert too_many.status_code == 429
+        assert _h1(too_many.text) == _expected_titles(app, 429)[language]
