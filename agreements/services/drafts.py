@@ -35,14 +35,26 @@ MAX_ROWS = 50
 TEXT_FIELDS = ("title", "body", "plain_language")
 
 
+def _title_errors(title: str) -> dict[str, list[str]]:
+    if not title.strip():
+        return {"title": ["required"]}
+    if len(title) > MAX_TITLE:
+        return {"title": ["too_long"]}
+    return {}
+
+
+def _heading_errors(title: str, preamble: str) -> dict[str, list[str]]:
+    errors = _title_errors(title)
+    if len(preamble) > MAX_TEXT:
+        errors["preamble"] = ["too_long"]
+    return errors
+
+
 def validate_content(content: SectionContent) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if content.kind not in {kind.value for kind in SectionKind}:
         errors["kind"] = ["unknown_kind"]
-    if not content.title.strip():
-        errors["title"] = ["required"]
-    elif len(content.title) > MAX_TITLE:
-        errors["title"] = ["too_long"]
+    errors.update(_title_errors(content.title))
     for name in ("body", "plain_language"):
         if len(getattr(content, name)) > MAX_TEXT:
             errors[name] = ["too_long"]
@@ -80,13 +92,7 @@ def create_agreement(
         raise NotFound("space not found")
     actor = actor_for(session, user, space_id=space_id)
     require(actor, DocumentPermission.CREATE, DocumentContext("agreement", Status.DRAFT, False))
-    errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = ["required"]
-    elif len(title) > MAX_TITLE:
-        errors["title"] = ["too_long"]
-    if len(preamble) > MAX_TEXT:
-        errors["preamble"] = ["too_long"]
+    errors = _heading_errors(title, preamble)
     framework_version = session.get(DocumentVersion, framework_version_id) if framework_version_id else None
     if framework_version_id and (framework_version is None or framework_version.document.kind != "framework"):
         errors["framework_version_id"] = ["unknown_framework_version"]
@@ -124,10 +130,9 @@ def create_framework(session: Session, user: User, *, title: str, preamble: str 
     require(
         actor_for(session, user), DocumentPermission.CREATE, DocumentContext("framework", Status.DRAFT, False)
     )
-    if not title.strip() or len(title) > MAX_TITLE:
-        raise InvalidInput(
-            "invalid framework", field_errors={"title": ["required" if not title.strip() else "too_long"]}
-        )
+    errors = _title_errors(title)
+    if errors:
+        raise InvalidInput("invalid framework", field_errors=errors)
     document = Document(kind="framework", title=title.strip(), preamble=preamble, created_by_id=user.id)
     session.add(document)
     session.flush()
@@ -147,13 +152,7 @@ def update_heading(
     session: Session, user: User, document_id: int, *, title: str, preamble: str, base_revision: int
 ) -> Document:
     document = _editable(session, user, document_id)
-    errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = ["required"]
-    elif len(title) > MAX_TITLE:
-        errors["title"] = ["too_long"]
-    if len(preamble) > MAX_TEXT:
-        errors["preamble"] = ["too_long"]
+    errors = _heading_errors(title, preamble)
     if errors:
         raise InvalidInput("invalid heading", field_errors=errors)
     changed = session.execute(
