@@ -51,7 +51,12 @@ def test_deleting_removes_personal_data_and_keeps_contributions(session, active_
     assert token.revoked_at is not None
     assert session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "anna@test.example")) is None
     # Everything the person did is still in the audit log, under the same account.
-    actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == anna.id)))
+    # PostgreSQL returns rows in no particular order unless asked.
+    actions = list(
+        session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor_id == anna.id).order_by(AuditEntry.id)
+        )
+    )
     assert actions == ["account.registered", "api_token.created", "account.deleted"]
     deleted = session.scalar(select(AuditEntry).where(AuditEntry.action == "account.deleted"))
     assert deleted.details == {"tokens_revoked": 1, "memberships_ended": 2, "organisations_left": 1}

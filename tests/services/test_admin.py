@@ -133,9 +133,9 @@ def test_the_administrator_right_is_granted_and_revoked(session, make_user, admi
     admin.set_administrator(session, administrator, target.id, admin=False)
     assert target.is_admin is False
     actions = session.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.object_id == str(target.id), AuditEntry.action.like("user.%")
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.object_id == str(target.id), AuditEntry.action.like("user.%"))
+        .order_by(AuditEntry.id)  # PostgreSQL returns rows in no particular order unless asked
     )
     assert list(actions) == ["user.admin_granted", "user.admin_revoked"]
 
