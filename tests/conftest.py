@@ -144,6 +144,15 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def english(client: FlaskClient) -> None:
+    """The page texts in English msgids, even for a signed-in user whose own language is German
+    (the session's "lang" comes before the account's setting). Use as
+    `pytestmark = pytest.mark.usefixtures("english")`."""
+    with client.session_transaction() as flask_session:
+        flask_session["lang"] = "en"
+
+
+@pytest.fixture
 def make_user(session):
     """Create an active user; keyword arguments override the defaults."""
     from governance.services.accounts import register_user

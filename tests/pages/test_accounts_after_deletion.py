@@ -9,12 +9,7 @@ from governance.services import accounts
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def client(client):
-    """The messages checked here are the English originals: ask for English."""
-    with client.session_transaction() as flask_session:
-        flask_session["lang"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")  # the English msgids, whatever the account's language
 
 
 def registration(email: str, pseudonym: str = "") -> dict[str, str]:

@@ -14,12 +14,7 @@ from core.mail import OutboxMessage
 SENT_PAGE = "If an account exists for this address, we have sent a link to it."
 
 
-@pytest.fixture
-def client(client):
-    """The messages checked here are the English originals: ask for English."""
-    with client.session_transaction() as flask_session:
-        flask_session["lang"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")  # the English msgids, whatever the account's language
 
 
 def mailed_link(session, recipient: str) -> str:

@@ -35,11 +35,7 @@ def people(session, make_user, space_by_code):
     return make_people(session, make_user, space_by_code)
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """The page texts in these tests are the English msgids, whatever the catalogues say."""
-    with client.session_transaction() as flask_session:
-        flask_session["lang"] = "en"
+pytestmark = pytest.mark.usefixtures("english")  # the English msgids, whatever the account's language
 
 
 @pytest.fixture

@@ -23,11 +23,7 @@ def titles(feed: ET.Element) -> list[str]:
     return [entry.findtext("atom:title", namespaces=NS) for entry in feed.findall("atom:entry", NS)]
 
 
-@pytest.fixture(autouse=True)
-def english(client) -> None:
-    """These tests read the English texts (a signed-in user's own language setting comes second)."""
-    with client.session_transaction() as flask_session:
-        flask_session["lang"] = "en"
+pytestmark = pytest.mark.usefixtures("english")  # the English msgids, whatever the account's language
 
 
 @pytest.fixture
