@@ -28,6 +28,10 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+# Set in a session's info when it records an entry: caches learn of the change once it commits.
+AUDIT_WRITTEN = "raumrat_audit_written"
+
+
 class AuditLogIsAppendOnly(Exception):
     pass
 
@@ -56,6 +60,7 @@ def record(
         created_at=utcnow(),
     )
     session.add(entry)
+    session.info[AUDIT_WRITTEN] = True
     return entry
 
 

@@ -1,15 +1,18 @@
 """Cache of whole pages for anonymous visitors, invalidated by any change anywhere.
 
 Every state change writes an audit entry (see core.audit), so the newest audit entry id is a
-version number for all data: one indexed lookup per request tells whether a cached page is still
-true. Only pages without per-visitor content are cached (no forms with CSRF tokens, no flashed
-messages), and only for visitors without a session or credentials.
+version number for all data. A worker reads it at most every VERSION_TTL_SECONDS, and at once after
+it committed an audit entry itself; so a change made through another worker reaches anonymous
+visitors within that time, and one's own changes immediately. Only pages without per-visitor
+content are cached (no forms with CSRF tokens, no flashed messages), and only for visitors without
+a session or credentials.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -18,9 +21,10 @@ from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
-from core.audit import AuditEntry
+from core.audit import AUDIT_WRITTEN, AuditEntry
 from core.extensions import db
 
 MAX_ENTRIES = 512
@@ -30,15 +34,29 @@ _pages: OrderedDict[tuple, tuple[int, bytes, int, dict[str, str]]] = OrderedDict
 
 
 _NEWEST_ENTRY = select(func.max(AuditEntry.id))
+VERSION_TTL_SECONDS = 0.5
+# The version this worker read last, and when (time.monotonic()); None means "read again".
+_last_read: list[Any] = [None, 0.0]
 
 
 def data_version() -> int:
-    """Id of the newest audit entry, read once per request."""
+    """Id of the newest audit entry, as this worker knows it; the same for a whole request."""
     # Kept on the request (not on g, which outlives requests when an app context is held).
     version = getattr(request, "raumrat_data_version", None)
     if version is None:
-        version = request.raumrat_data_version = db.session.scalar(_NEWEST_ENTRY) or 0
+        known, read_at = _last_read
+        now = time.monotonic()
+        if known is None or now - read_at > VERSION_TTL_SECONDS:
+            known = db.session.scalar(_NEWEST_ENTRY) or 0
+            _last_read[:] = [known, now]
+        version = request.raumrat_data_version = known
     return version
+
+
+@event.listens_for(Session, "after_commit")
+def _read_version_again_after_own_changes(session: Session) -> None:
+    if session.info.pop(AUDIT_WRITTEN, False):
+        _last_read[0] = None
 
 
 _fragments: dict[tuple, tuple[int, Markup]] = {}
@@ -78,6 +96,7 @@ def clear() -> None:
     with _lock:
         _pages.clear()
         _fragments.clear()
+        _last_read[0] = None
 
 
 def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:

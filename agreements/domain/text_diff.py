@@ -30,13 +30,47 @@ class Hunk:
 
 def diff_words(old: str, new: str) -> list[Hunk]:
     """Hunks turning ``old`` into ``new``; equal runs are kept so the diff can be shown in full."""
+    if old == new:
+        return [Hunk("equal", old, new)] if old else []
     old_tokens, new_tokens = tokenize(old), tokenize(new)
-    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    hunks = [
-        Hunk(tag, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2]))  # type: ignore[arg-type]
+    # Most edits touch a small part of a long text: match the common start and end directly and
+    # give only the middle to SequenceMatcher, which is close to quadratic in what it is given.
+    start = 0
+    limit = min(len(old_tokens), len(new_tokens))
+    while start < limit and old_tokens[start] == new_tokens[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old_tokens[-1 - end] == new_tokens[-1 - end]:
+        end += 1
+    old_middle = old_tokens[start : len(old_tokens) - end]
+    new_middle = new_tokens[start : len(new_tokens) - end]
+    matcher = SequenceMatcher(None, old_middle, new_middle, autojunk=False)
+    hunks = [Hunk("equal", "".join(old_tokens[:start]), "".join(new_tokens[:start]))]
+    hunks += [
+        Hunk(tag, "".join(old_middle[i1:i2]), "".join(new_middle[j1:j2]))  # type: ignore[arg-type]
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
-    return _absorb_whitespace_islands(hunks)
+    hunks.append(
+        Hunk(
+            "equal",
+            "".join(old_tokens[len(old_tokens) - end :]),
+            "".join(new_tokens[len(new_tokens) - end :]),
+        )
+    )
+    return _absorb_whitespace_islands(_join_equal_runs(hunks))
+
+
+def _join_equal_runs(hunks: list[Hunk]) -> list[Hunk]:
+    """Drop empty hunks and join neighbouring equal ones (the trimmed ends meet the middle's)."""
+    joined: list[Hunk] = []
+    for hunk in hunks:
+        if not hunk.old and not hunk.new:
+            continue
+        if joined and hunk.tag == "equal" and joined[-1].tag == "equal":
+            joined[-1] = Hunk("equal", joined[-1].old + hunk.old, joined[-1].new + hunk.new)
+        else:
+            joined.append(hunk)
+    return joined
 
 
 def _absorb_whitespace_islands(hunks: list[Hunk]) -> list[Hunk]:

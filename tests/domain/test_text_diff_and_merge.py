@@ -75,3 +75,20 @@ def test_merge_never_loses_text(base: str, mine: str, theirs: str) -> None:
         resolved_mine = result.resolve([c.mine for c in result.conflicts])
         resolved_theirs = result.resolve([c.theirs for c in result.conflicts])
         assert resolved_mine != resolved_theirs or mine == theirs
+
+
+@given(texts, texts)
+@settings(max_examples=100)
+def test_hunks_are_never_empty_and_equal_runs_are_joined(old: str, new: str) -> None:
+    hunks = diff_words(old, new)
+    assert all(hunk.old or hunk.new for hunk in hunks)
+    assert all(not (a.tag == b.tag == "equal") for a, b in zip(hunks, hunks[1:], strict=False))
+
+
+def test_a_small_change_in_a_long_text_is_found_without_comparing_everything() -> None:
+    text = " ".join(f"Wort{number}" for number in range(5000))
+    changed = text.replace("Wort2500", "Begriff2500")
+    assert [(h.old, h.new) for h in diff_words(text, changed) if h.tag != "equal"] == [
+        ("Wort2500", "Begriff2500")
+    ]
+    assert diff_words(text, text) == [diff_words(text, text)[0]] and diff_words(text, text)[0].tag == "equal"
