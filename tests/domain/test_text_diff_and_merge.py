@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +84,7 @@ def test_merge_never_loses_text(base: str, mine: str, theirs: str) -> None:
 def test_hunks_are_never_empty_and_equal_runs_are_joined(old: str, new: str) -> None:
     hunks = diff_words(old, new)
     assert all(hunk.old or hunk.new for hunk in hunks)
-    assert all(not (a.tag == b.tag == "equal") for a, b in zip(hunks, hunks[1:], strict=False))
+    assert all(not (a.tag == b.tag == "equal") for a, b in itertools.pairwise(hunks))
 
 
 def test_a_small_change_in_a_long_text_is_found_without_comparing_everything() -> None:
