@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -143,7 +144,10 @@ class NewAgreementForm(DocumentForm):
             *(
                 SelectChoice(
                     str(version.id),
-                    _l("%(title)s, version %(number)d", title=version.document.title, number=version.number),
+                    # gettext, not _l: a lazy string counts as safe HTML, so the title would not be escaped.
+                    gettext(
+                        "%(title)s, version %(number)d", title=version.document.title, number=version.number
+                    ),
                 )
                 for version in versions
             ),
@@ -308,7 +312,8 @@ class AddSectionForm(SectionForm):
     def set_positions(self, sections: Iterable[DraftSection]) -> None:
         self.after.choices = [
             SelectChoice("", _l("At the end")),
-            *(SelectChoice(s.key, _l("After “%(title)s”", title=s.title)) for s in sections),
+            # gettext, not _l: a lazy string counts as safe HTML, so the title would not be escaped.
+            *(SelectChoice(s.key, gettext("After “%(title)s”", title=s.title)) for s in sections),
         ]
 
     def after_key(self) -> str | None:

@@ -3,6 +3,8 @@ form discovery by parsing pages, and a log catcher that tells why a request answ
 
 from __future__ import annotations
 
+import html as html_module
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -73,10 +75,9 @@ def seed_world(session, make_user) -> World:
     # Demo accounts read German; the sweep reads the English msgids unless a test asks otherwise.
     for user in (facilitator, admin):
         user.locale = "en"
-    ordinary = make_user("ordinary")
-    victim = make_user("victim")
-    requester = make_user("requester")
-    second_facilitator = make_user("fiona")
+    ordinary, victim, requester, second_facilitator = (
+        make_user(name, locale="en") for name in ("ordinary", "victim", "requester", "fiona")
+    )
     session.add(SpaceMembership(space=space, user=second_facilitator, role="facilitator", status="active"))
     session.commit()
     pending = memberships.request_to_join(
@@ -164,19 +165,18 @@ def build_path(rule: Rule, values: dict[str, Any]) -> str:
     return built[1]
 
 
-def unknown_values(rule: Rule, name: str) -> list[Any]:
-    """Values naming nothing: ids that do not exist, out of range or negative, strings that match nothing."""
+def unknown_values(rule: Rule, name: str, *, edges: bool = True) -> list[Any]:
+    """Values naming nothing: ids that do not exist, and (with ``edges``) ids out of range or negative
+    and overlong strings."""
     converter = rule._converters[name]
     if isinstance(converter, IntegerConverter):
-        values: list[Any] = [999_999, 0, 2**63]
-        if converter.signed:
-            values.append(-1)
+        values: list[Any] = [999_999]
+        if edges:
+            values += [0, 2**63, *([-1] if converter.signed else [])]
         return values
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)
     if name == "filename":
         return ["does-not-exist.css"]
-    return ["does-not-exist", "x" * 300]
+    return ["does-not-exist", *(["x" * 300] if edges else [])]
 
 
 def openapi_path(rule: Rule) -> str:
@@ -260,9 +260,15 @@ class _FormParser(HTMLParser):
         self._form: PageForm | None = None
         self._select: FormField | None = None
         self._textarea: FormField | None = None
+        # Query parameters of links (pagination, filters), by the path they lead to.
+        self.link_queries: dict[str, set[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {key: value or "" for key, value in attrs}
+        if tag == "a" and "?" in attributes.get("href", ""):
+            link = urlsplit(attributes["href"])
+            names = parse_qs(link.query, keep_blank_values=True)
+            self.link_queries.setdefault(link.path or self.page_path, set()).update(names)
         if tag == "form":
             action = urlsplit(attributes.get("action") or self.page_path).path or self.page_path
             self._form = PageForm(action=action, method=(attributes.get("method") or "get").upper())
@@ -448,15 +454,19 @@ def json_bodies(document: dict[str, Any], schema: dict[str, Any]) -> Iterator[tu
     yield "a form instead of JSON", {"data": dict.fromkeys(schema.get("properties", {}) or ["title"], "abc")}
     for what, value in [("list", []), ("string", "text"), ("number", 42), ("null", None)]:
         yield f"JSON {what} instead of an object", {"json": value}
-    top = schema.get("properties", {})
-    for name in top:
-        overlong = fill(document, top[name], OVERLONG)
-        yield f"overlong {name}", {"json": {**fill(document, schema, "ok"), name: overlong}}
+    # Every member overlong, a few at a time so a body stays below the size limit.
+    batch: dict[str, Any] = {}
+    for name, member in schema.get("properties", {}).items():
+        batch[name] = fill(document, member, OVERLONG)
+        if len(json.dumps(batch)) > OVERLONG_FIELDS_PER_REQUEST * len(OVERLONG) * 0.7:
+            yield f"overlong {', '.join(batch)}", {"json": {**fill(document, schema, "ok"), **batch}}
+            batch = {}
+    if batch:
+        yield f"overlong {', '.join(batch)}", {"json": {**fill(document, schema, "ok"), **batch}}
     leaves: list[tuple[str, Any]] = [
-        ("control characters", CONTROL), ("wrong types", WRONG_TYPE), ("numbers", 12),
-        ("huge integers", 10**40), ("huge integers as text", HUGE_INTEGER), ("odd digits", ODD_DIGITS),
-        ("big integers", 2**63),
-        ("impossible dates", IMPOSSIBLE_DATE), ("negative numbers", -1), ("floats", 1e308),
+        ("control characters", CONTROL), ("wrong types", WRONG_TYPE), ("negative numbers", -1),
+        ("huge integers", 10**40), ("big integers", 2**63), ("huge integers as text", HUGE_INTEGER),
+        ("odd digits", ODD_DIGITS), ("impossible dates", IMPOSSIBLE_DATE), ("floats", 1e308),
         ("booleans", True), ("objects", {"a": 1}), ("lists", [1]),
     ]  # fmt: skip
     for what, leaf in leaves:
@@ -482,12 +492,74 @@ def query_names(document: dict[str, Any]) -> dict[str, set[str]]:
     return names
 
 
-def discover_query_forms(client: FlaskClient, app: Flask, world: World) -> dict[str, set[str]]:
-    """Path -> names of the fields of GET forms (filters, searches) that send their values there."""
+def discover_query_names(client: FlaskClient, app: Flask, world: World) -> dict[str, set[str]]:
+    """Path -> the query parameters that GET forms (filters, searches) and links (pages) send there."""
     found: dict[str, set[str]] = {}
     for path in page_paths(app, world):
         response = client.get(path)
-        if response.status_code == 200 and response.mimetype == "text/html":
-            for form in forms_on(path, response.get_data(as_text=True), method="GET"):
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        parser = _FormParser(path)
+        parser.feed(response.get_data(as_text=True))
+        for form in parser.forms:
+            if form.method == "GET":
                 found.setdefault(form.action, set()).update(f.name for f in form.fields)
+        for target, names in parser.link_queries.items():
+            found.setdefault(target, set()).update(names)
     return found
+
+
+# --- stored XSS --------------------------------------------------------------------------------------
+
+XSS = (
+    "{{7*7}} <script>alert(1)</script> \"><img src=x onerror=alert(1)> <svg onload=alert(1)> "
+    "[link](javascript:alert(1)) <a href=\"javascript:alert(1)\">a</a>"
+)
+XSS_MEDIUM = "{{7*7}} <script>alert(1)</script> \"><img src=x onerror=alert(1)>"  # at most 120 characters
+XSS_SHORT = "{{7*7}}\"><svg onload=alert(1)>"  # for fields of at most 60 characters
+
+
+def xss(marker: str, payload: str = XSS) -> str:
+    """A payload that starts with a marker naming the field, so pages can be searched for it."""
+    return f"{marker} {payload}"
+
+
+def still_literal(marker: str, page: str) -> bool:
+    """The template expression after the marker is shown as typed: nothing evaluated it to 49.
+    (Comparisons may put their own markup between the marker and the expression.)"""
+    text = html_module.unescape(re.sub(r"<[^>]+>", " ", page))
+    return "{{7*7}}" in text and not re.search(rf"{marker}[^{{]{{0,40}}?\b49\b", text)
+
+
+ADDRESS_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
+
+
+class _ActiveContent(HTMLParser):
+    """Collects everything in a page that could run script: script tags other than our own files,
+    event handler attributes, javascript: addresses, and embedded SVG, frames or objects."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key.lower(): value or "" for key, value in attrs}
+        if tag == "script" and not attributes.get("src", "").startswith("/static/"):
+            self.found.append("<script> of its own")
+        if tag in ("svg", "iframe", "object", "embed") or (tag == "img" and attributes.get("src") == "x"):
+            self.found.append(f"<{tag}>")
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            # The parser has decoded entities already; browsers also skip blanks and control characters.
+            address = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+            if name in ADDRESS_ATTRIBUTES and address.startswith("javascript:"):
+                self.found.append(f"{tag} {name}=javascript:")
+
+    handle_startendtag = handle_starttag
+
+
+def active_content(page: str) -> list[str]:
+    parser = _ActiveContent()
+    parser.feed(page)
+    return parser.found

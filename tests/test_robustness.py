@@ -3,8 +3,10 @@ in every role; bad tokens; error pages in the reader's language; stored XSS in e
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
+import re
 from urllib.parse import quote
 
 import pytest
@@ -23,23 +25,29 @@ from tests.robustness_helpers import (
     ODD_DIGITS,
     ROLES,
     WRITE_METHODS,
+    XSS,
+    XSS_MEDIUM,
+    XSS_SHORT,
     PageForm,
     World,
+    active_content,
     allowed_methods,
     build_path,
     catching_errors,
     discover_forms,
-    discover_query_forms,
+    discover_query_names,
     form_bodies,
     json_bodies,
     new_client,
     openapi_path,
+    page_paths,
     query_names,
     request_schemas,
     rules_of,
     seed_world,
-    sign_in,
+    still_literal,
     unknown_values,
+    xss,
 )
 
 REFUSALS = (401, 403, 404)
@@ -65,12 +73,14 @@ def test_unknown_ids_answer_404_or_a_refusal_never_500(app, world: World) -> Non
     failures: list[str] = []
     for role in ROLES:
         client = new_client(app, world.users[role])
+        # Numbers beyond the database's integers for the roles that get furthest into the views.
+        edges = role in ("facilitator", "admin")
         with catching_errors() as errors:
             for rule in rules_of(app):
                 for name in rule.arguments:
                     if name in ("collection", "code"):
                         continue  # another value names another page, not an unknown object
-                    for unknown in unknown_values(rule, name):
+                    for unknown in unknown_values(rule, name, edges=edges):
                         path = build_path(rule, {**world.values_for(rule), name: unknown})
                         for method in sorted(allowed_methods(rule)):
                             errors.last = ""
@@ -201,15 +211,17 @@ ACCEPTED_REFUSALS = (400, 401, 403, 404, 409, 410, 413, 422)
 def test_garbage_bodies_answer_a_4xx_never_500(app, world: World, role: str) -> None:
     user = world.users[role]
     client = new_client(app, user)
-    login_id = user.get_id() if user else None
+    signed_in = client.get_cookie("session", domain="raumrat.test")
+    assert (signed_in is None) == (user is None)
     forms = discover_forms(client, app, world)
     document = client.get("/api/v1/openapi.json").get_json()
     failures: list[str] = []
     echoed = 0
     with catching_errors() as errors:
         for endpoint, method, path, what, body, form in _write_requests(app, world, forms, document):
-            if login_id:
-                sign_in(client, login_id)  # whatever the last request did to the session
+            if signed_in is not None:
+                # Whatever the last request did to the session (signed out, flashed messages).
+                client.set_cookie("session", signed_in.value, domain="raumrat.test")
             errors.last = ""
             response = client.open(path, method=method, **body)
             problem = _garbage_answer_problem(role, endpoint, response)
@@ -273,28 +285,43 @@ QUERY_GARBAGE = {
 NO_QUERY = {"static", "exports.version_pdf"}
 
 
-@pytest.mark.parametrize("role", ["anonymous", "admin"])
-def test_garbage_in_query_strings_never_answers_500(app, world: World, role: str) -> None:
-    client = new_client(app, world.users[role])
-    search_forms = discover_query_forms(client, app, world)
-    api_queries = query_names(client.get("/api/v1/openapi.json").get_json())
+def test_garbage_in_query_strings_never_answers_500(app, world: World) -> None:
+    """The administrator sees the most pages and gets every garbage value in every parameter a page
+    is known to read; anonymous visitors (whose pages may come from the cache) a sample of them."""
     failures: list[str] = []
-    with catching_errors() as errors:
-        for rule in rules_of(app):
-            if rule.endpoint in NO_QUERY:
-                continue
-            for values in world.all_values_for(rule):
-                path = build_path(rule, values)
-                names = search_forms.get(path, set()) | api_queries.get(openapi_path(rule), set())
-                names |= set(GENERIC_QUERY)
-                methods = allowed_methods(rule) & ({"GET", "DELETE"} if path.startswith("/api/") else {"GET"})
-                for method, (what, value) in itertools.product(sorted(methods), QUERY_GARBAGE.items()):
-                    errors.last = ""
-                    response = client.open(path, method=method, query_string=dict.fromkeys(names, value))
-                    if response.status_code >= 500:
-                        status = response.status_code
-                        failures.append(f"{role} {method} {path} ({what}): {status} {errors.last}")
+    checked: set[str] = set()
+    for role, thorough in (("admin", True), ("anonymous", False)):
+        client = new_client(app, world.users[role])
+        known = discover_query_names(client, app, world)
+        api_queries = query_names(client.get("/api/v1/openapi.json").get_json())
+        with catching_errors() as errors:
+            for rule in rules_of(app):
+                if rule.endpoint in NO_QUERY:
+                    continue
+                for values in world.all_values_for(rule):
+                    path = build_path(rule, values)
+                    # Page links appear only when there is more than one page: "page" is always tried.
+                    names = known.get(path, set()) | api_queries.get(openapi_path(rule), set()) | {"page"}
+                    api = path.startswith("/api/")
+                    for method in sorted(allowed_methods(rule) & ({"GET", "DELETE"} if api else {"GET"})):
+                        for what, query in _garbage_queries(names, thorough):
+                            errors.last = ""
+                            response = client.open(path, method=method, query_string=query)
+                            if response.status_code >= 500:
+                                status = response.status_code
+                                failures.append(f"{role} {method} {path} ({what}): {status} {errors.last}")
+                        checked.update(names)
+    assert {"q", "page", "from", "to", "limit", "offset"} <= checked, checked
     assert not failures, "\n".join(failures)
+
+
+def _garbage_queries(names: set[str], thorough: bool):
+    """Every garbage value in every parameter the page reads, or one request with a different garbage
+    value in each (also in parameters no page reads)."""
+    for what, value in QUERY_GARBAGE.items() if thorough else ():
+        yield what, dict.fromkeys(names, value)
+    values = list(QUERY_GARBAGE.values())
+    yield "assorted", {name: values[i % len(values)] for i, name in enumerate([*names, *GENERIC_QUERY])}
 
 
 # --- bad tokens ------------------------------------------------------------------------------------
@@ -501,13 +528,14 @@ def _error_requests(world: World) -> list[tuple[str, int, object, str, dict]]:
     ]
 
 
-def test_error_pages_speak_the_readers_language(app, world: World) -> None:
+def test_error_pages_speak_the_readers_language(app, session, world: World) -> None:
     failures = []
     samples = itertools.product(_error_requests(world), ("de", "en"))
     for (what, status, who, path, request), language in samples:
         user = world.users[who] if who else None
         if user is not None:
             user.locale = language  # a signed-in reader's own choice decides
+            session.commit()
         client = new_client(app, user, language="en" if user is not None else language)
         response = client.open(path, **{"method": "GET", **request})
         title = _expected_titles(app, status)[language]
@@ -539,3 +567,133 @@ def test_a_refused_form_and_too_many_attempts_speak_the_readers_language(app, ra
         too_many = sign_in_attempt(language)
         assert too_many.status_code == 429
         assert _h1(too_many.text) == _expected_titles(app, 429)[language]
+
+
+# --- stored XSS --------------------------------------------------------------------------------------
+
+
+def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], dict[str, str]]:
+    """Payloads in every text field people fill in, through the real forms (and services for the
+    sections and status steps). Returns marker -> field, and extra pages that show them."""
+    from sqlalchemy import select
+
+    from agreements.services import drafts, lifecycle, versions
+    from agreements.services.snapshots import BUDGET_FIELDS, INDICATOR_FIELDS, SectionContent
+    from governance.models import Organisation, Space, SpaceMembership, User
+
+    fields: dict[str, str] = {}
+
+    def payload(field: str, text: str = XSS) -> str:
+        marker = f"xss{len(fields):02d}"
+        fields[marker] = field
+        return xss(marker, text)
+
+    facilitator, admin = world.users["facilitator"], world.users["admin"]
+    space = world.ids["space_id"]
+    person = session.scalar(select(User).where(User.email == "requester@test.example"))
+    as_person, as_admin = new_client(app, person), new_client(app, admin)
+    as_facilitator = new_client(app, facilitator)
+
+    def sent(response) -> None:
+        problems = re.findall(r'class="error-message"[^>]*>(.*?)</p>', response.text, re.S)
+        assert response.status_code in (302, 303), (response.status_code, problems)
+
+    sent(as_person.post("/settings/names", data={
+        "display_name": payload("display name", XSS_MEDIUM), "pseudonym": payload("pseudonym", XSS_SHORT),
+    }))  # fmt: skip
+    session.query(SpaceMembership).filter_by(user_id=person.id).delete()  # the world's request is decided
+    session.commit()
+    sent(as_person.post(f"/spaces/{space}/join", data={
+        "party": "beneficiary", "message": payload("join message"),
+    }))  # fmt: skip
+    refused = as_admin.post("/organisations/new", data={
+        "name": "Skript", "kind": "provider", "website": "javascript:alert(1)",
+    })  # fmt: skip
+    assert refused.status_code == 422, "a javascript: address is no website"
+    sent(as_admin.post("/organisations/new", data={
+        "name": payload("organisation name"), "kind": "provider",
+        "description": payload("organisation description"),
+        "website": f"https://example.org/{fields and 'xss'}\"><svg/onload=alert(1)>",
+    }))  # fmt: skip
+    organisation = session.scalar(select(Organisation).order_by(Organisation.id.desc()))
+    units = session.scalars(select(Space.id).where(Space.code.in_(("04011440", "04011430")))).all()
+    sent(as_admin.post("/spaces/new-group", data={
+        "name": payload("space group name"), "description": payload("space group description"),
+        "units": units,
+    }))  # fmt: skip
+    group = session.scalar(select(Space).where(Space.code.is_(None)).order_by(Space.id.desc()))
+    created = as_facilitator.post(f"/spaces/{space}/agreements/new", data={
+        "title": payload("agreement title"), "preamble": payload("agreement preamble"),
+    })  # fmt: skip
+    sent(created)
+    agreement_id = int(created.headers["Location"].split("/agreements/", 1)[1].split("/", 1)[0])
+    standard = SectionContent(
+        kind="quality_standard", title=payload("section title"), body=payload("section body"),
+        plain_language=payload("plain language"),
+        indicators=[{name: payload(f"indicator {name}") for name in INDICATOR_FIELDS}],
+    )  # fmt: skip
+    financing = SectionContent(
+        kind="financing", title="Budget", body="",
+        budget_lines=[{
+            name: 1000 if name == "amount_euros" else payload(f"budget line {name}") for name in BUDGET_FIELDS
+        }],
+    )  # fmt: skip
+    section = drafts.add_section(session, facilitator, agreement_id, standard)
+    drafts.add_section(session, facilitator, agreement_id, financing)
+    drafts.set_parties(session, facilitator, agreement_id, [(organisation.id, "provider")])
+    versions.publish_version(session, facilitator, agreement_id, change_summary=payload("change summary"))
+    changed = dataclasses.replace(standard, body=standard.body + "\n\n" + payload("changed section body"))
+    drafts.update_section(
+        session, facilitator, agreement_id, section.key,
+        base_revision=section.revision, base=standard, mine=changed,
+    )  # fmt: skip
+    versions.publish_version(session, facilitator, agreement_id, change_summary="Zweite Fassung")
+    note = payload("status note")
+    lifecycle.change_status(session, facilitator, agreement_id, "start_negotiation", note=note)
+    # The world's pages now name these objects.
+    request = session.scalar(select(SpaceMembership).where(SpaceMembership.user_id == person.id))
+    world.ids.update(document_id=agreement_id, agreement_id=agreement_id, organisation_id=organisation.id)
+    world.ids["draft"] = {"document_id": agreement_id, "agreement_id": agreement_id, "key": section.key}
+    world.overrides["memberships.request_detail"] = {"membership_id": request.id}
+    extra = {
+        "group": f"/spaces/{group.id}",
+        "comparison": f"/agreements/{agreement_id}/compare?from=1&to=2",
+        "side by side": f"/agreements/{agreement_id}/compare?from=1&to=2&view=side",
+        "portal search": "/portal?q=xss",
+        "space search": "/spaces?q=xss",
+        "organisation search": "/organisations?q=xss",
+        "user search": "/admin/users?q=xss",
+    }
+    return fields, extra
+
+
+def test_stored_scripts_come_out_escaped_on_every_page(app, session, world: World) -> None:
+    fields, extra = _store_xss_everywhere(app, session, world)
+    person = world.users["user"]
+    readers = {
+        "anonymous": None,
+        "facilitator": world.users["facilitator"],
+        "admin": world.users["admin"],
+        "requester": session.query(type(person)).filter_by(email="requester@test.example").one(),
+    }
+    pages = [*page_paths(app, world), *extra.values()]
+    failures: list[str] = []
+    shown: set[str] = set()
+    for reader, user in readers.items():
+        client = new_client(app, user)
+        for path in pages:
+            response = client.get(path)
+            if response.mimetype not in ("text/html", "application/atom+xml"):
+                assert "html" not in response.mimetype, (path, response.mimetype)
+                continue
+            page = response.get_data(as_text=True)
+            for found in sorted(set(active_content(page))):
+                failures.append(f"{reader} {path}: {found}")
+            for marker in fields:
+                if marker in page:
+                    shown.add(marker)
+                    if not still_literal(marker, page):
+                        failures.append(f"{reader} {path}: {fields[marker]} was evaluated or mangled")
+    never_shown = sorted(fields[marker] for marker in set(fields) - shown)
+    assert not never_shown, f"these fields were shown on no page, so nothing was checked: {never_shown}"
+    assert not failures, "\n".join(failures)
