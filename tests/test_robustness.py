@@ -572,9 +572,10 @@ def test_a_refused_form_and_too_many_attempts_speak_the_readers_language(app, ra
 # --- stored XSS --------------------------------------------------------------------------------------
 
 
-def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], dict[str, str]]:
+def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], dict[str, str], dict]:
     """Payloads in every text field people fill in, through the real forms (and services for the
-    sections and status steps). Returns marker -> field, and extra pages that show them."""
+    sections and status steps). Returns marker -> field, extra pages that show them, and the clients
+    that stored them (their next page shows the flashed confirmations, which name what was stored)."""
     from sqlalchemy import select
 
     from agreements.services import drafts, lifecycle, versions
@@ -622,6 +623,15 @@ def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], d
         "units": units,
     }))  # fmt: skip
     group = session.scalar(select(Space).where(Space.code.is_(None)).order_by(Space.id.desc()))
+    framework = as_admin.post("/frameworks/new", data={
+        "title": payload("framework title"), "preamble": payload("framework preamble"),
+    })  # fmt: skip
+    sent(framework)
+    framework_id = int(framework.headers["Location"].split("/frameworks/", 1)[1].split("/", 1)[0])
+    drafts.add_section(session, admin, framework_id, SectionContent(
+        kind="goal", title=payload("framework section title"), body=payload("framework section body"),
+    ))  # fmt: skip
+    versions.publish_version(session, admin, framework_id, change_summary=payload("framework change summary"))
     created = as_facilitator.post(f"/spaces/{space}/agreements/new", data={
         "title": payload("agreement title"), "preamble": payload("agreement preamble"),
     })  # fmt: skip
@@ -657,6 +667,9 @@ def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], d
     world.overrides["memberships.request_detail"] = {"membership_id": request.id}
     extra = {
         "group": f"/spaces/{group.id}",
+        "framework": f"/frameworks/{framework_id}",
+        "framework version": f"/frameworks/{framework_id}/versions/1",
+        "framework draft": f"/frameworks/{framework_id}/draft",
         "comparison": f"/agreements/{agreement_id}/compare?from=1&to=2",
         "side by side": f"/agreements/{agreement_id}/compare?from=1&to=2&view=side",
         "portal search": "/portal?q=xss",
@@ -664,23 +677,17 @@ def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], d
         "organisation search": "/organisations?q=xss",
         "user search": "/admin/users?q=xss",
     }
-    return fields, extra
+    clients = {"facilitator": as_facilitator, "admin": as_admin, "requester": as_person}
+    return fields, extra, clients
 
 
 def test_stored_scripts_come_out_escaped_on_every_page(app, session, world: World) -> None:
-    fields, extra = _store_xss_everywhere(app, session, world)
-    person = world.users["user"]
-    readers = {
-        "anonymous": None,
-        "facilitator": world.users["facilitator"],
-        "admin": world.users["admin"],
-        "requester": session.query(type(person)).filter_by(email="requester@test.example").one(),
-    }
+    fields, extra, clients = _store_xss_everywhere(app, session, world)
+    readers = {"anonymous": new_client(app), **clients}
     pages = [*page_paths(app, world), *extra.values()]
     failures: list[str] = []
     shown: set[str] = set()
-    for reader, user in readers.items():
-        client = new_client(app, user)
+    for reader, client in readers.items():
         for path in pages:
             response = client.get(path)
             if response.mimetype not in ("text/html", "application/atom+xml"):
