@@ -112,5 +112,3 @@ class SpaceGroupForm(FlaskForm):
             no_control_characters,
         ],
     )
-
-

@@ -102,9 +102,9 @@ def seed_world(session, make_user) -> World:
 
     def first_key(document: Document) -> str:
         return session.scalar(
-            select(DraftSection.key).where(DraftSection.document_id == document.id).order_by(
-                DraftSection.position
-            )
+            select(DraftSection.key)
+            .where(DraftSection.document_id == document.id)
+            .order_by(DraftSection.position)
         )
 
     observer_membership = session.scalar(
@@ -405,13 +405,15 @@ def form_bodies(fields: list[FormField]) -> Iterator[tuple[str, dict[str, Any]]]
         yield f"overlong {batch[0]}…", {"data": dict.fromkeys(batch, OVERLONG)}
     yield "control characters", {"data": dict.fromkeys(names, CONTROL)}
     yield "wrong types", {"data": {name: typed_marker(i) for i, name in enumerate(names)}}
-    yield "huge integers, impossible dates", {
-        "data": {name: IMPOSSIBLE_DATE if name in dates else HUGE_INTEGER for name in names}
-    }
+    yield (
+        "huge integers, impossible dates",
+        {"data": {name: IMPOSSIBLE_DATE if name in dates else HUGE_INTEGER for name in names}},
+    )
     odd = (ODD_DIGITS, "-1", BIG_INTEGER)
-    yield "odd digits, negative and big numbers", {
-        "data": {name: "-1" if name in dates else odd[i % len(odd)] for i, name in enumerate(names)}
-    }
+    yield (
+        "odd digits, negative and big numbers",
+        {"data": {name: "-1" if name in dates else odd[i % len(odd)] for i, name in enumerate(names)}},
+    )
     yield "JSON instead of a form", {"json": dict.fromkeys(names, WRONG_TYPE)}
 
 
@@ -512,11 +514,11 @@ def discover_query_names(client: FlaskClient, app: Flask, world: World) -> dict[
 # --- stored XSS --------------------------------------------------------------------------------------
 
 XSS = (
-    "{{7*7}} <script>alert(1)</script> \"><img src=x onerror=alert(1)> <svg onload=alert(1)> "
-    "[link](javascript:alert(1)) <a href=\"javascript:alert(1)\">a</a>"
+    '{{7*7}} <script>alert(1)</script> "><img src=x onerror=alert(1)> <svg onload=alert(1)> '
+    '[link](javascript:alert(1)) <a href="javascript:alert(1)">a</a>'
 )
-XSS_MEDIUM = "{{7*7}} <script>alert(1)</script> \"><img src=x onerror=alert(1)>"  # at most 120 characters
-XSS_SHORT = "{{7*7}}\"><svg onload=alert(1)>"  # for fields of at most 60 characters
+XSS_MEDIUM = '{{7*7}} <script>alert(1)</script> "><img src=x onerror=alert(1)>'  # at most 120 characters
+XSS_SHORT = '{{7*7}}"><svg onload=alert(1)>'  # for fields of at most 60 characters
 
 
 def xss(marker: str, payload: str = XSS) -> str:

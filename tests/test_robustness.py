@@ -69,6 +69,9 @@ def _answers_problem_json_under_api(path: str, response) -> bool:
     return not path.startswith("/api/") or response.mimetype == "application/problem+json"
 
 
+# --- unknown ids ---------------------------------------------------------------------------------
+
+
 def test_unknown_ids_answer_404_or_a_refusal_never_500(app, world: World) -> None:
     failures: list[str] = []
     for role in ROLES:
@@ -107,7 +110,7 @@ def _unknown_answer_is_fine(
     return False
 
 
-# --- (b) methods a rule does not allow ---------------------------------------------------------------
+# --- methods a rule does not allow ---------------------------------------------------------------
 
 
 def _expected_titles(app, status: int) -> dict[str, str]:
@@ -169,7 +172,7 @@ def _method_answer_problem(path: str, response, title: str, rule: Rule) -> str:
     return "" if f"<h1>{html.escape(title)}</h1>" in page else "page not in the reader's language"
 
 
-# --- (c) garbage bodies ----------------------------------------------------------------------------
+# --- garbage bodies ----------------------------------------------------------------------------
 
 # Actions that end the signed-in person's session or change their membership go last, so the rest runs in
 # their role (accepting an invitation gives anyone who holds the link the invitation's role).
@@ -270,7 +273,7 @@ def test_a_failed_database_statement_still_gets_the_500_page_in_the_readers_lang
     assert f"<h1>{html.escape(_expected_titles(app, 500)['de'])}</h1>" in response.text
 
 
-# --- (c') garbage in query strings -----------------------------------------------------------------
+# --- garbage in query strings --------------------------------------------------------------------
 
 QUERY_GARBAGE = {
     "control characters": CONTROL,
@@ -321,10 +324,11 @@ def _garbage_queries(names: set[str], thorough: bool):
     for what, value in QUERY_GARBAGE.items() if thorough else ():
         yield what, dict.fromkeys(names, value)
     values = list(QUERY_GARBAGE.values())
-    yield "assorted", {name: values[i % len(values)] for i, name in enumerate([*names, *GENERIC_QUERY])}
+    every_name = dict.fromkeys([*sorted(names), *GENERIC_QUERY])
+    yield "assorted", {name: values[i % len(values)] for i, name in enumerate(every_name)}
 
 
-# --- bad tokens ------------------------------------------------------------------------------------
+# --- bad tokens --------------------------------------------------------------------------------
 
 CSRF_MESSAGE = (
     "The form had expired or did not come from this site. Please go back, reload the page and send it again."
@@ -487,7 +491,8 @@ def test_garbage_invitation_links_answer_404_or_410_in_the_readers_language(
         "control characters": ("a\x01b", "Page not found"),
         "revoked": (invitation("r@test.example", revoked_at=now), "This invitation is no longer valid"),
         "expired": (
-            invitation("e@test.example", expires_at=now - timedelta(days=1)), "This invitation has expired"
+            invitation("e@test.example", expires_at=now - timedelta(days=1)),
+            "This invitation has expired",
         ),
         "used": (invitation("u@test.example", accepted_at=now), "This invitation has already been used"),
     }
@@ -509,7 +514,7 @@ def test_garbage_invitation_links_answer_404_or_410_in_the_readers_language(
     assert not failures, "\n".join(failures)
 
 
-# --- error pages in the reader's language ----------------------------------------------------------
+# --- error pages in the reader's language ------------------------------------------------------
 
 
 def _error_requests(world: World) -> list[tuple[str, int, object, str, dict]]:
@@ -569,7 +574,7 @@ def test_a_refused_form_and_too_many_attempts_speak_the_readers_language(app, ra
         assert _h1(too_many.text) == _expected_titles(app, 429)[language]
 
 
-# --- stored XSS --------------------------------------------------------------------------------------
+# --- stored XSS ----------------------------------------------------------------------------------
 
 
 def _store_xss_everywhere(app, session, world: World) -> tuple[dict[str, str], dict[str, str], dict]:
