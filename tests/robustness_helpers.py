@@ -230,6 +230,7 @@ class PageForm:
     action: str
     method: str
     fields: list[FormField] = field(default_factory=list)
+    htmx: bool = False  # sent by htmx (hx-post) when JavaScript runs
 
     def text_fields(self) -> list[FormField]:
         """Fields a person types into (what they typed must come back on a re-shown form)."""
@@ -271,7 +272,9 @@ class _FormParser(HTMLParser):
             self.link_queries.setdefault(link.path or self.page_path, set()).update(names)
         if tag == "form":
             action = urlsplit(attributes.get("action") or self.page_path).path or self.page_path
-            self._form = PageForm(action=action, method=(attributes.get("method") or "get").upper())
+            method = (attributes.get("method") or "get").upper()
+            htmx = any(name.startswith("hx-") for name in attributes)
+            self._form = PageForm(action=action, method=method, htmx=htmx)
             self.forms.append(self._form)
         if tag == "option" and self._select is not None:
             self._select.options.append(attributes.get("value", ""))
@@ -404,7 +407,10 @@ def form_bodies(fields: list[FormField]) -> Iterator[tuple[str, dict[str, Any]]]
         batch = names[start : start + OVERLONG_FIELDS_PER_REQUEST]
         yield f"overlong {batch[0]}…", {"data": dict.fromkeys(batch, OVERLONG)}
     yield "control characters", {"data": dict.fromkeys(names, CONTROL)}
-    yield "wrong types", {"data": {name: typed_marker(i) for i, name in enumerate(names)}}
+    wrong_types = {name: typed_marker(i) for i, name in enumerate(names)}
+    yield "wrong types", {"data": wrong_types}
+    # htmx requests get fragments: their error paths are answered by other templates.
+    yield "wrong types, by htmx", {"data": wrong_types, "headers": {"HX-Request": "true"}}
     yield (
         "huge integers, impossible dates",
         {"data": {name: IMPOSSIBLE_DATE if name in dates else HUGE_INTEGER for name in names}},

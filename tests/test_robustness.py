@@ -203,8 +203,11 @@ def _write_requests(app, world: World, forms: dict[str, list[PageForm]], documen
                 for what, body in form_bodies(fields):
                     yield rule.endpoint, method, path, what, body, None
                 for form in (form for form in page_forms if form.text_fields()):
-                    typed = {"data": form.typed_submission()}
-                    yield rule.endpoint, method, path, "typed text", typed, form
+                    typed = form.typed_submission()
+                    yield rule.endpoint, method, path, "typed text", {"data": typed}, form
+                    if form.htmx:  # the fragment htmx gets back must keep what was typed too
+                        htmx = {"data": typed, "headers": {"HX-Request": "true"}}
+                        yield rule.endpoint, method, path, "typed text, by htmx", htmx, form
 
 
 ACCEPTED_REFUSALS = (400, 401, 403, 404, 409, 410, 413, 422)
