@@ -159,12 +159,14 @@ class SpacePage:
     facilitators: list[SpaceMembership]
     # The first few observers and members per party; the members page lists everyone.
     observers: list[SpaceMembership]
-    # None when the viewer may not see names (anonymous visitors see counts only).
+    # None when the viewer may not see names (anonymous visitors see counts only) or the page
+    # did not ask for them.
     members_by_party: dict[str, list[SpaceMembership]] | None
     pending_requests: list[SpaceMembership]
     pending_count: int
     viewer_membership: SpaceMembership | None
     permissions: dict[str, bool]
+    may_see_names: bool = False
 
 
 def _preview_by_group(session: Session, space_id: int) -> dict[str, list[SpaceMembership]]:
@@ -196,7 +198,7 @@ def _preview_by_group(session: Session, space_id: int) -> dict[str, list[SpaceMe
     return groups
 
 
-def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
+def space_page(session: Session, user: Any, space_id: int, *, include_member_names: bool = True) -> SpacePage:
     """Everything a space's page shows, in a fixed number of queries whatever the member count.
 
     Counts come from the database; names are a preview per party, so the page stays short and fast
@@ -224,9 +226,12 @@ def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
         observer_count += count if role == SpaceRole.OBSERVER else 0
     may_see_names = is_allowed(actor, Permission.VIEW_SPACE_MEMBER_NAMES)
     may_decide = is_allowed(actor, Permission.DECIDE_JOIN_REQUEST)
-    previews = _preview_by_group(session, space.id) if may_see_names else {}
+    # Pages may leave the names out and take them from a cached fragment (they are the same for
+    # every signed-in reader); may_see_names still says whether the viewer may read them.
+    with_names = may_see_names and include_member_names
+    previews = _preview_by_group(session, space.id) if with_names else {}
     facilitators: list[SpaceMembership] = []
-    if may_see_names or actor.space_role == SpaceRole.FACILITATOR:
+    if with_names:
         facilitators = list(
             session.scalars(
                 select(SpaceMembership)
@@ -281,7 +286,8 @@ def space_page(session: Session, user: Any, space_id: int) -> SpacePage:
         observer_count=observer_count,
         facilitators=facilitators,
         observers=previews.get("observer", []),
-        members_by_party={p.value: previews.get(p.value, []) for p in Party} if may_see_names else None,
+        members_by_party={p.value: previews.get(p.value, []) for p in Party} if with_names else None,
+        may_see_names=may_see_names,
         pending_requests=pending,
         pending_count=pending_count if may_decide else 0,
         viewer_membership=viewer_membership,

@@ -64,8 +64,17 @@ def directory() -> ResponseReturnValue:
 @bp.get("/<int:space_id>")
 @cached_for_anonymous
 def show(space_id: int) -> ResponseReturnValue:
-    page = spaces.space_page(db.session, current_user, space_id)
-    return render_template("spaces/show.html", page=page, parties=list(Party))
+    page = spaces.space_page(db.session, current_user, space_id, include_member_names=False)
+    members_html = None
+    if page.may_see_names:
+
+        def render_members() -> str:
+            with_names = spaces.space_page(db.session, current_user, space_id)
+            return render_template("spaces/_members.html", page=with_names, parties=list(Party))
+
+        # The names are the same for every signed-in reader: render them once per data version.
+        members_html = cached_fragment(("space-members", space_id, str(get_locale())), render_members)
+    return render_template("spaces/show.html", page=page, parties=list(Party), members_html=members_html)
 
 
 @bp.get("/<int:space_id>/members")
