@@ -32,6 +32,7 @@ from dataclasses import dataclass  # noqa: E402
 import loadgen  # noqa: E402
 import querycount  # noqa: E402
 import seeding  # noqa: E402
+from environment import cpu_model, git_state  # noqa: E402
 
 # The bar: the public pages serve at least this share of /healthz's requests per second.
 TARGET_RATIO = 0.5
@@ -583,25 +584,6 @@ def print_environment(app, args: argparse.Namespace) -> None:
             f"{args.warmup} s warm-up + {args.rounds} x {args.duration} s per page"
         )
     print(f"  Code:       {git_state()}")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def git_state() -> str:
-    def git(*command: str) -> str:
-        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return f"commit {commit}" + (" with uncommitted changes in the work tree" if dirty else "")
 
 
 if __name__ == "__main__":

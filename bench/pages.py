@@ -12,7 +12,6 @@ import os
 import platform
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import loadgen
 import querycount
 import seeding
+from environment import cpu_model, git_state
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACE_CODE = "04011440"  # Gröpelingen
@@ -152,25 +152,6 @@ def print_environment(app, args: argparse.Namespace, use_wrk: bool) -> None:
     print(f"  Server:     gunicorn, {args.workers} sync workers, RAUMRAT_ENV=development")
     print(f"  Load:       {generator}; {args.warmup} s warm-up + {args.rounds} x {args.duration} s per page")
     print(f"  Code:       {git_state()}")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def git_state() -> str:
-    def git(*command: str) -> str:
-        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return f"commit {commit}" + (" with uncommitted changes in the work tree" if dirty else "")
 
 
 @dataclass(frozen=True)
