@@ -50,14 +50,17 @@ def safe_next_url(target: str | None, default: str) -> str:
     return target
 
 
-# Ids and numbers in URLs name rows of integer columns, which hold at most this.
+# Ids and numbers in URLs name rows of integer columns (counted from 1), which hold at most this.
 MAX_URL_INTEGER = 2**31 - 1
 
 
-def larger_integers_name_nothing(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """A larger number in a URL cannot name a row, and SQLite refuses to even compare it: 404."""
+def unstorable_url_values_name_nothing(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """404 for URL values no row can hold: numbers outside the integer columns (SQLite refuses to
+    even compare larger ones) and text with NUL (PostgreSQL refuses to compare it)."""
     for value in (values or {}).values():
-        if isinstance(value, int) and value > MAX_URL_INTEGER:
+        if isinstance(value, int) and not 0 < value <= MAX_URL_INTEGER:
+            abort(404)
+        if isinstance(value, str) and "\x00" in value:
             abort(404)
 
 
@@ -78,6 +81,6 @@ def install(app: Flask) -> None:
     from core.markdown import render_markdown
 
     app.after_request(add_security_headers)
-    app.url_value_preprocessor(larger_integers_name_nothing)
+    app.url_value_preprocessor(unstorable_url_values_name_nothing)
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["markdown"] = render_markdown

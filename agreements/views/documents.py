@@ -18,7 +18,6 @@ from flask_wtf import FlaskForm
 
 from agreements import labels
 from agreements.document_forms import (
-    MAX_ID,
     AddSectionForm,
     EditSectionForm,
     HeadingForm,
@@ -51,17 +50,6 @@ DOCUMENT = "/<any(agreements, frameworks):collection>/<int:document_id>"
 def _install_labels(state: Any) -> None:
     app: Flask = state.app
     labels.install(app)
-
-
-@bp.url_value_preprocessor
-def _values_a_database_can_compare(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    # Larger numbers cannot name a row, and SQLite refuses to even compare them; PostgreSQL
-    # refuses to compare a text holding NUL. Neither can name anything, so: not found.
-    for value in (values or {}).values():
-        if isinstance(value, int) and not 0 < value <= MAX_ID:
-            abort(404)
-        if isinstance(value, str) and "\x00" in value:
-            abort(404)
 
 
 @bp.app_template_global()

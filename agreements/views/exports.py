@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_login import current_user
@@ -22,15 +22,6 @@ bp = Blueprint("exports", __name__)
 
 KINDS = {"agreements": "agreement", "frameworks": "framework"}
 VERSION = "/<any(agreements, frameworks):collection>/<int:document_id>/versions/<int:number>"
-# Largest value of an integer primary key on every supported database (SQLite refuses to compare more).
-MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    for value in (values or {}).values():
-        if isinstance(value, int) and not 0 < value <= MAX_ID:
-            abort(404)
 
 
 @bp.app_template_filter("demote_headings")
