@@ -42,10 +42,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # Importing registers the models with SQLAlchemy's metadata (needed by Alembic too).
     import agreements.models  # noqa: F401
+    import amendments.models  # noqa: F401
     import core.audit
     import core.mail  # noqa: F401
     import governance.auth
     import governance.models  # noqa: F401
+    import participation.models  # noqa: F401
     from governance import labels
 
     web.install(app)

@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app load-units | seed-demo | send-mail."""
+"""Command-line tasks: flask --app app load-units | seed-demo | send-mail | verify-audit."""
 
 from __future__ import annotations
 
@@ -50,3 +50,16 @@ def register(app: Flask) -> None:
             if not loop:
                 break
             time.sleep(interval)
+
+    @app.cli.command("verify-audit")
+    def verify_audit_command() -> None:
+        """Recompute the audit log's hash chain and report the first broken link."""
+        from core.audit import verify_chain
+
+        report = verify_chain(db.session)
+        if report.broken is not None:
+            raise click.ClickException(
+                f"Broken link at audit entry {report.broken.entry_id}: {report.broken.reason} "
+                f"({report.checked} entries before it are intact)."
+            )
+        click.echo(f"Audit log intact: {report.checked} entries, newest hash {report.last_hash}.")

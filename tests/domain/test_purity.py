@@ -12,6 +12,7 @@ PURE_MODULES = [
     "governance/permissions.py",
     "governance/parties.py",
     "core/errors.py",
+    "core/hashchain.py",
     "agreements/permissions.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "agreements" / "domain").glob("*.py")),
     "decisions/__init__.py",

@@ -1,0 +1,1 @@
+"""Amendments (Änderungsanträge): proposed changes to one section of an agreement version."""

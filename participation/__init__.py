@@ -1,0 +1,1 @@
+"""Participation: comments, formal statements, support, consultations and moderation."""
