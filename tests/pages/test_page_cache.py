@@ -66,24 +66,27 @@ def test_a_visitor_who_chose_a_language_is_served_from_the_cache(app, client, sp
 def test_changes_made_by_another_worker_show_once_the_version_is_read_again(
     app, client, session, space_by_code, monkeypatch
 ):
-    from core.audit import AuditEntry
+    from sqlalchemy.orm import Session
+
+    from core import audit
 
     pagecache.clear()
     space = space_by_code("04011440")
     url = f"/spaces/{space.id}"
     client.get(url)
     # Another process changes the description: this worker's session never commits an audit entry.
-    with db.engine.begin() as connection:
-        connection.execute(
+    with Session(db.engine) as other_worker:
+        other_worker.execute(
             space.__table__.update()
             .where(space.__table__.c.id == space.id)
             .values(description="Neu im Westen")
         )
-        connection.execute(
-            AuditEntry.__table__.insert().values(
-                action="space.changed", object_type="space", object_id=str(space.id), details={}
-            )
+        audit.record(
+            other_worker, actor_id=None, action="space.changed", object_type="space", object_id=space.id
         )
+        # In another process this worker's cache would not hear of the commit.
+        other_worker.info.pop(audit.AUDIT_WRITTEN)
+        other_worker.commit()
     session.expire_all()
     assert "Neu im Westen" not in client.get(url).text  # still within the version's time to live
     monkeypatch.setattr(pagecache, "VERSION_TTL_SECONDS", 0.0)
