@@ -17,7 +17,16 @@ from amendments.domain.proposals import AmendmentKind
 from amendments.domain.states import AmendmentStatus
 from amendments.models import Amendment
 from amendments.permissions import AmendmentPermission
-from amendments.services.amendments import MergePreview, Scope, load, load_scope, preview, scope_for
+from amendments.services.amendments import (
+    MergePreview,
+    Scope,
+    base_version,
+    load,
+    load_scope,
+    preview,
+    scope_for,
+)
+from core.errors import InvalidInput, NotFound
 
 PANEL_LIMIT = 10
 
@@ -161,3 +170,16 @@ def resolution_page(session: Session, user: Any, document_id: int, number: int) 
     )
     page.scope.require(permission, page.amendment)
     return page
+
+
+def proposal_page(
+    session: Session, user: Any, document_id: int, version_number: int | None = None
+) -> tuple[Document, DocumentVersion]:
+    """The agreement and the version a new amendment is made against (the latest unless chosen)."""
+    scope = load_scope(session, user, document_id)
+    scope.require(AmendmentPermission.PROPOSE)
+    try:
+        version = base_version(session, scope.document, version_number)
+    except InvalidInput as error:
+        raise NotFound("version not found") from error
+    return scope.document, version
