@@ -116,6 +116,14 @@ def seed_world(session, make_user) -> World:
     org_member = session.scalar(
         select(OrganisationMember).where(OrganisationMember.user_id == by_email["advocate@example.org"].id)
     )
+    from amendments.models import Amendment
+
+    session.add(Amendment(
+        document_id=agreement.id, number=1, base_version_id=agreement.versions[-1].id, kind="change",
+        section_key=first_key(agreement), proposed_title="Neu", proposed_body="Neuer Text.",
+        rationale="Weil.", author_id=by_email["advocate@example.org"].id,
+    ))  # fmt: skip
+    session.commit()
     framework_ids = {
         "document_id": framework.id,
         "framework_id": framework.id,
