@@ -18,8 +18,9 @@ from governance.permissions import Actor
 
 # Agreements in these states take proposals.
 OPEN_FOR_PROPOSALS = frozenset({Status.CONSULTATION, Status.NEGOTIATION})
-# Agreements in these states still change, so their amendments can be decided and merged.
-OPEN_FOR_DECISIONS = frozenset({Status.DRAFT, Status.CONSULTATION, Status.NEGOTIATION, Status.VOTING})
+# Agreements in these states still change, so their amendments can be decided and merged (while the
+# agreement itself is put to the vote its text stays as it is).
+OPEN_FOR_DECISIONS = frozenset({Status.DRAFT, Status.CONSULTATION, Status.NEGOTIATION})
 
 
 @dataclass(frozen=True)

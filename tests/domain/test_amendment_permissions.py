@@ -26,7 +26,7 @@ FACILITATION = {"facilitator", "admin"}
 def expected(permission: AmendmentPermission, status: Status, amendment: AmendmentStatus | None) -> set[str]:
     if permission == P.PROPOSE:
         return {"member", "facilitator"} if status in {Status.CONSULTATION, Status.NEGOTIATION} else set()
-    live = status in {Status.DRAFT, Status.CONSULTATION, Status.NEGOTIATION, Status.VOTING}
+    live = status in {Status.DRAFT, Status.CONSULTATION, Status.NEGOTIATION}
     if permission in (P.ACCEPT, P.REJECT, P.PUT_TO_VOTE):
         return FACILITATION if live and amendment == AmendmentStatus.OPEN else set()
     if permission == P.RESOLVE_MERGE:

@@ -211,3 +211,61 @@ def test_amendments_of_an_agreement_in_consultation_are_public(
     page = text(client.get(f"/agreements/{setting.agreement.id}/amendments/1"))
     assert "wöchentlich" in page and "Withdraw" not in page
     assert "Amendments" in text(client.get(f"/agreements/{setting.agreement.id}"))
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_hostile_text_in_every_field_renders_as_text(session, setting, as_role) -> None:
+    amendments.propose(
+        session, setting.people.member, setting.agreement.id, kind="add", section_kind="goal",
+        after_section_key=setting.goal_key, title=f"Titel {XSS}", body=f"Text {XSS}", rationale=f"Weil {XSS}",
+    )  # fmt: skip
+    client = as_role("facilitator")
+    for url in (
+        f"/agreements/{setting.agreement.id}/amendments/1",
+        f"/agreements/{setting.agreement.id}/amendments",
+        f"/agreements/{setting.agreement.id}",
+    ):
+        html = text(client.get(url))
+        assert "<script>alert" not in html and "<img src=x" not in html, url
+        assert "Titel" in html
+
+
+def test_overlong_and_malformed_input_gets_clear_errors(setting, as_role) -> None:
+    client = as_role("member")
+    url = f"/agreements/{setting.agreement.id}/amendments/new"
+    long_title = client.post(url, data={"kind": "change", "section": setting.rule_key, "title": "x" * 301,
+                                        "body": "neu", "rationale": "Weil."})  # fmt: skip
+    assert long_title.status_code == 422 and "The title must be 300 characters or fewer" in text(long_title)
+    unknown = client.post(url, data={"kind": "change", "section": "nope", "title": "T", "body": "b",
+                                     "rationale": "Weil."})  # fmt: skip
+    assert unknown.status_code == 422 and "Choose a section of this version" in text(unknown)
+    odd_kind = client.post(url, data={"kind": "<b>", "title": "T", "body": "b", "rationale": "Weil."})
+    assert odd_kind.status_code == 422
+    nul = client.post(url, data={"kind": "change", "section": setting.rule_key, "title": "T",
+                                 "body": "a\x00b", "rationale": "Weil."})  # fmt: skip
+    assert nul.status_code == 422
+
+
+def test_the_pages_query_count_does_not_grow_with_the_amendments(app, session, setting, as_role) -> None:
+    from tests.querycount import counted_queries
+
+    client = as_role("member")
+    propose_change(session, setting, WEEKLY)
+    urls = [f"/agreements/{setting.agreement.id}", f"/agreements/{setting.agreement.id}/amendments"]
+    for url in urls:
+        client.get(url)
+
+    def count(url: str) -> int:
+        session.close()
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    few = {url: count(url) for url in urls}
+    for number in range(6):
+        propose_change(session, setting, f"Der Runde Tisch trifft sich {number} mal.")
+    amendments.withdraw(session, setting.people.member, setting.agreement.id, 2)
+    amendments.accept(session, setting.people.facilitator, setting.agreement.id, 3)
+    assert {url: count(url) for url in urls} == few
