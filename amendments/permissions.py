@@ -76,8 +76,8 @@ def _decide(transition: AmendmentTransition) -> Callable[[Actor, AmendmentContex
         return (
             _facilitator_or_admin(actor)
             and ctx.document_status in OPEN_FOR_DECISIONS
-            # Facilitators decide open amendments; one put to the vote is decided by the vote.
-            and ctx.amendment_status == AmendmentStatus.OPEN
+            # Facilitators decide open amendments, and record the result of a vote (say, at the round table).
+            and ctx.amendment_status in (AmendmentStatus.OPEN, AmendmentStatus.VOTING)
             and can(ctx.amendment_status, transition)
         )
 

@@ -545,7 +545,7 @@ def resolve(
     """Finish accepting an amendment whose merge needs choices: each conflict gets the amendment's
     words, the draft's words or the facilitator's own. Refused when the draft changed meanwhile."""
     scope, amendment = load(session, user, document_id, number)
-    opened = amendment.status == AmendmentStatus.OPEN
+    opened = amendment.status in (AmendmentStatus.OPEN, AmendmentStatus.VOTING)
     scope.require(AmendmentPermission.ACCEPT if opened else AmendmentPermission.RESOLVE_MERGE, amendment)
     if amendment.kind != AmendmentKind.CHANGE:
         if opened:

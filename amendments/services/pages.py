@@ -165,7 +165,7 @@ def resolution_page(session: Session, user: Any, document_id: int, number: int) 
     page = amendment_page(session, user, document_id, number)
     permission = (
         AmendmentPermission.ACCEPT
-        if page.amendment.status == AmendmentStatus.OPEN
+        if page.amendment.status in (AmendmentStatus.OPEN, AmendmentStatus.VOTING)
         else AmendmentPermission.RESOLVE_MERGE
     )
     page.scope.require(permission, page.amendment)

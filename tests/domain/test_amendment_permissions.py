@@ -27,8 +27,11 @@ def expected(permission: AmendmentPermission, status: Status, amendment: Amendme
     if permission == P.PROPOSE:
         return {"member", "facilitator"} if status in {Status.CONSULTATION, Status.NEGOTIATION} else set()
     live = status in {Status.DRAFT, Status.CONSULTATION, Status.NEGOTIATION}
-    if permission in (P.ACCEPT, P.REJECT, P.PUT_TO_VOTE):
+    if permission == P.PUT_TO_VOTE:
         return FACILITATION if live and amendment == AmendmentStatus.OPEN else set()
+    if permission in (P.ACCEPT, P.REJECT):
+        undecided = amendment in (AmendmentStatus.OPEN, AmendmentStatus.VOTING)
+        return FACILITATION if live and undecided else set()
     if permission == P.RESOLVE_MERGE:
         return FACILITATION if live and amendment == AmendmentStatus.ACCEPTED else set()
     raise AssertionError(permission)

@@ -276,3 +276,16 @@ def test_a_vote_rejects_and_an_impossible_step_is_a_conflict(session, setting) -
     assert entries(session, "amendment.rejected")[0].details["motion_id"] == 4
     with pytest.raises(Conflict):
         workflow.put_to_vote_by_motion(session, amendment_id=amendment.id, motion_id=5)
+
+
+def test_the_facilitator_records_the_result_of_a_vote_taken_at_the_round_table(session, setting) -> None:
+    amendment = propose_change(session, setting, WEEKLY)
+    amendments.put_to_vote(session, setting.people.facilitator, setting.agreement.id, amendment.number)
+    assert amendment.status == "voting"
+    with pytest.raises(PermissionDenied):
+        amendments.put_to_vote(session, setting.people.facilitator, setting.agreement.id, amendment.number)
+    with pytest.raises(PermissionDenied):
+        amendments.accept(session, setting.people.member, setting.agreement.id, amendment.number)
+    outcome = amendments.accept(session, setting.people.facilitator, setting.agreement.id, amendment.number)
+    assert outcome == Outcome.MERGED and amendment.status == "merged"
+    assert [e.details.get("motion_id") for e in entries(session, "amendment.accepted")] == [None]
