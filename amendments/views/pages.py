@@ -190,7 +190,9 @@ def _show(document_id: int, number: int, *, status: int = 200, **extra: Any) -> 
         "amendment": page.amendment,
         "document": page.scope.document,
         "view": view,
-        "decision_form": extra.pop("decision_form", None) or DecisionForm(formdata=None, prefix="reject"),
+        # Only for those who may reject.
+        "decision_form": extra.pop("decision_form", None)
+        or (DecisionForm(formdata=None, prefix="reject") if page.actions["reject"] else None),
         "notice": extra.pop("notice", None),
         **extra,
     }

@@ -209,7 +209,7 @@ def test_amendments_of_an_agreement_in_consultation_are_public(
     setting = negotiated_agreement(session, make_user, space_by_code, status="consultation")
     propose_change(session, setting, WEEKLY)
     page = text(client.get(f"/agreements/{setting.agreement.id}/amendments/1"))
-    assert "wöchentlich" in page and "Withdraw" not in page
+    assert "wöchentlich" in page and "Withdraw" not in page and "csrf_token" not in page
     assert "Amendments" in text(client.get(f"/agreements/{setting.agreement.id}"))
 
 
