@@ -289,3 +289,32 @@ def test_the_facilitator_records_the_result_of_a_vote_taken_at_the_round_table(s
     outcome = amendments.accept(session, setting.people.facilitator, setting.agreement.id, amendment.number)
     assert outcome == Outcome.MERGED and amendment.status == "merged"
     assert [e.details.get("motion_id") for e in entries(session, "amendment.accepted")] == [None]
+
+
+def test_a_change_of_a_section_the_draft_removed_is_added_again_at_the_end(session, setting) -> None:
+    from agreements.services import drafts
+
+    amendment = propose_change(session, setting, WEEKLY)
+    section = draft_section(session, setting.agreement.id, setting.rule_key)
+    drafts.remove_section(
+        session,
+        setting.people.facilitator,
+        setting.agreement.id,
+        setting.rule_key,
+        base_revision=section.revision,
+    )
+    outcome = amendments.accept(session, setting.people.facilitator, setting.agreement.id, amendment.number)
+    assert outcome == Outcome.NEEDS_RESOLUTION and amendment.status == "open"
+    outcome = amendments.resolve(
+        session,
+        setting.people.facilitator,
+        setting.agreement.id,
+        amendment.number,
+        draft_revision=None,
+        choices={},
+    )
+    assert outcome == Outcome.ANCHOR_MISSING
+    session.expire_all()
+    last = sorted(setting.agreement.draft_sections, key=lambda s: s.position)[-1]
+    assert (last.key, last.kind, last.body) == (setting.rule_key, "rule", WEEKLY)
+    assert session.get(Amendment, amendment.id).status == "merged"
