@@ -172,9 +172,16 @@ def resolution_page(session: Session, user: Any, document_id: int, number: int) 
     return page
 
 
+@dataclass(frozen=True)
+class ProposalPage:
+    document: Document
+    version: DocumentVersion  # the base of the new amendment
+    numbers: list[int]  # of every published version, to choose another base
+
+
 def proposal_page(
     session: Session, user: Any, document_id: int, version_number: int | None = None
-) -> tuple[Document, DocumentVersion]:
+) -> ProposalPage:
     """The agreement and the version a new amendment is made against (the latest unless chosen)."""
     scope = load_scope(session, user, document_id)
     scope.require(AmendmentPermission.PROPOSE)
@@ -182,4 +189,11 @@ def proposal_page(
         version = base_version(session, scope.document, version_number)
     except InvalidInput as error:
         raise NotFound("version not found") from error
-    return scope.document, version
+    numbers = list(
+        session.scalars(
+            select(DocumentVersion.number)
+            .where(DocumentVersion.document_id == document_id)
+            .order_by(DocumentVersion.number)
+        )
+    )
+    return ProposalPage(scope.document, version, numbers)

@@ -107,8 +107,9 @@ def _proposal_form_for(version: DocumentVersion, kind: str, key: str) -> Propose
 def new(document_id: int) -> ResponseReturnValue:
     raw_version = request.values.get("base_version") or request.args.get("version")
     number = whole_number(raw_version) if raw_version else None
-    document, version = pages.proposal_page(db.session, current_user, document_id, number)
-    context: dict[str, Any] = {"document": document, "version": version}
+    proposal = pages.proposal_page(db.session, current_user, document_id, number)
+    document, version = proposal.document, proposal.version
+    context: dict[str, Any] = {"document": document, "version": version, "numbers": proposal.numbers}
     if request.method == "POST":
         form = ProposeForm()
         kind, key = form.kind.data or "", form.section.data or ""

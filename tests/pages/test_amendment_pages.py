@@ -269,3 +269,19 @@ def test_the_pages_query_count_does_not_grow_with_the_amendments(app, session, s
     amendments.withdraw(session, setting.people.member, setting.agreement.id, 2)
     amendments.accept(session, setting.people.facilitator, setting.agreement.id, 3)
     assert {url: count(url) for url in urls} == few
+
+
+def test_a_proposal_can_be_made_against_an_older_version(session, setting, as_role) -> None:
+    edit_draft(session, setting, setting.rule_key, MEETINGS.replace("Bürgerhaus", "Nachbarschaftshaus"))
+    versions.publish_version(session, setting.people.facilitator, setting.agreement.id, change_summary="Neu")
+    client = as_role("member")
+    url = f"/agreements/{setting.agreement.id}/amendments/new"
+    assert "Propose against another version: Version 1" in without_tags(text(client.get(url)))
+    older = client.get(url, query_string={"version": "1", "kind": "change", "section": setting.rule_key})
+    assert MEETINGS in text(older) and 'name="base_version" type="hidden" value="1"' in text(older)
+    assert client.get(url, query_string={"version": "9"}).status_code == 404
+    response = client.post(url, data={"kind": "change", "section": setting.rule_key, "base_version": "1",
+                                      "title": "Treffen", "body": WEEKLY, "rationale": "Öfter."})  # fmt: skip
+    assert response.status_code == 302
+    amendment = amendments.load(session, setting.people.member, setting.agreement.id, 1)[1]
+    assert amendment.base_version.number == 1
