@@ -124,3 +124,33 @@ def test_the_facilitator_accepts_an_amendment_with_a_conflict_and_resolves_it(
     assert draft_section(session, setting.agreement.id, setting.rule_key).body == (
         "Der Runde Tisch trifft sich alle zwei Wochen im Bürgerhaus."
     )
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-javascript", "javascript"])
+def test_the_list_of_amendments_is_filtered_by_state(new_page, session, setting, javascript: bool) -> None:
+    from amendments.services import amendments
+
+    propose_change(session, setting, WEEKLY)
+    second = propose_change(session, setting, "Der Runde Tisch trifft sich jede Woche.")
+    amendments.withdraw(session, setting.people.member, setting.agreement.id, second.number)
+    path = f"/agreements/{setting.agreement.id}/amendments"
+    page = open_as(new_page, "mia@test.example", path, javascript=javascript)
+    rows = page.locator("#amendments-list tbody tr")
+    expect(rows).to_have_count(2)
+    check_accessibility(page)
+    if javascript:
+        page.evaluate("() => { window.stillTheSamePage = true; }")
+    choose_option(page, "#amendment-status", "Withdrawn (1)")
+    if javascript:
+        with page.expect_response(lambda r: "status=withdrawn" in r.url):
+            activate(page, page.get_by_role("button", name="Show"))
+    else:
+        with page.expect_navigation():
+            activate(page, page.get_by_role("button", name="Show"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("A 2")
+    expect(page.locator("#amendments-list [role=status]")).to_contain_text("1 amendment is withdrawn.")
+    expect(page).to_have_url(f"{path}?status=withdrawn")
+    if javascript:
+        assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
+    check_accessibility(page)
