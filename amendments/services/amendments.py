@@ -332,6 +332,17 @@ class MergePreview:
     section: DraftSection | None  # the draft section concerned (None: gone, or not added yet)
     plan: ChangePlan | None  # for changes of a section still in the draft
     section_gone: bool  # a changed section is no longer in the draft: it would be added at the end
+    # A section to remove was changed in the draft since the base: removing it drops those changes too,
+    # so a person confirms it.
+    removal_drops_changes: bool = False
+
+    @property
+    def needs_a_person(self) -> bool:
+        if self.amendment.kind == AmendmentKind.REMOVE:
+            return self.removal_drops_changes
+        if self.amendment.kind == AmendmentKind.ADD:
+            return False
+        return self.section_gone or self.plan is None or not self.plan.is_clean
 
 
 def _draft_sections(session: Session, document_id: int) -> list[DraftSection]:
@@ -354,11 +365,16 @@ def preview(session: Session, amendment: Amendment) -> MergePreview:
             DraftSection.document_id == amendment.document_id, DraftSection.key == amendment.section_key
         )
     )
+    base = _base_section(amendment.base_version, amendment.section_key)
+    if amendment.kind == AmendmentKind.REMOVE:
+        drops = section is not None and (
+            base is None or (section.title, section.body) != (base.title, base.body)
+        )
+        return MergePreview(amendment, section, None, False, drops)
     if amendment.kind != AmendmentKind.CHANGE:
         return MergePreview(amendment, section, None, False)
     if section is None:
         return MergePreview(amendment, None, None, True)
-    base = _base_section(amendment.base_version, amendment.section_key)
     base_texts = _texts(base.title, base.body) if base else _texts("", "")
     plan = plan_change(
         base_texts,
@@ -471,10 +487,15 @@ def _finish_merge(session: Session, amendment: Amendment, actor_id: int | None, 
     return outcome
 
 
-def _merge_if_clean(session: Session, amendment: Amendment, actor_id: int | None) -> Outcome:
-    """Merge an accepted amendment into the draft when no person's choice is needed (no commit)."""
+def _merge_if_clean(
+    session: Session, amendment: Amendment, actor_id: int | None, *, confirmed: bool = False
+) -> Outcome:
+    """Merge an accepted amendment into the draft when no person's choice is needed (no commit);
+    ``confirmed``: a person saw that removing the section drops the draft's later changes."""
     found = preview(session, amendment)
     if amendment.kind == AmendmentKind.REMOVE:
+        if found.removal_drops_changes and not confirmed:
+            return Outcome.NEEDS_RESOLUTION
         if found.section is None:
             return _finish_merge(session, amendment, actor_id, Outcome.ALREADY_DONE)
         _remove_section(session, amendment, found.section, actor_id)
@@ -501,10 +522,7 @@ def accept(session: Session, user: Any, document_id: int, number: int, *, note: 
     scope, amendment = load(session, user, document_id, number)
     scope.require(AmendmentPermission.ACCEPT, amendment)
     note = _check_note(note)
-    found = preview(session, amendment)
-    if amendment.kind == AmendmentKind.CHANGE and (
-        found.section_gone or not (found.plan and found.plan.is_clean)
-    ):
+    if preview(session, amendment).needs_a_person:
         return Outcome.NEEDS_RESOLUTION
     _accept(session, amendment, user.id, note=note)
     outcome = _merge_if_clean(session, amendment, user.id)
@@ -550,7 +568,7 @@ def resolve(
     if amendment.kind != AmendmentKind.CHANGE:
         if opened:
             _accept(session, amendment, user.id)
-        outcome = _merge_if_clean(session, amendment, user.id)
+        outcome = _merge_if_clean(session, amendment, user.id, confirmed=True)
         session.commit()
         return outcome
     found = preview(session, amendment)

@@ -285,3 +285,18 @@ def test_a_proposal_can_be_made_against_an_older_version(session, setting, as_ro
     assert response.status_code == 302
     amendment = amendments.load(session, setting.people.member, setting.agreement.id, 1)[1]
     assert amendment.base_version.number == 1
+
+
+def test_removing_a_changed_section_shows_the_draft_text_before_it_goes(session, setting, as_role) -> None:
+    amendments.propose(
+        session, setting.people.member, setting.agreement.id, kind="remove",
+        section_key=setting.rule_key, rationale="Unnötig.",
+    )  # fmt: skip
+    edit_draft(session, setting, setting.rule_key, MEETINGS + " Neu dazu.")
+    client = as_role("facilitator")
+    response = client.post(f"/agreements/{setting.agreement.id}/amendments/1/accept")
+    assert response.headers["Location"].endswith("/amendments/1/resolve")
+    view = without_tags(text(client.get(response.headers["Location"])))
+    assert "Removing it removes these changes too" in view and "Neu dazu." in view
+    assert client.post(response.headers["Location"]).status_code == 302
+    assert draft_section(session, setting.agreement.id, setting.rule_key) is None

@@ -318,3 +318,26 @@ def test_a_change_of_a_section_the_draft_removed_is_added_again_at_the_end(sessi
     last = sorted(setting.agreement.draft_sections, key=lambda s: s.position)[-1]
     assert (last.key, last.kind, last.body) == (setting.rule_key, "rule", WEEKLY)
     assert session.get(Amendment, amendment.id).status == "merged"
+
+
+def test_removing_a_section_the_draft_changed_since_waits_for_a_person_to_confirm(session, setting) -> None:
+    amendment = amendments.propose(
+        session, setting.people.member, setting.agreement.id, kind="remove",
+        section_key=setting.rule_key, rationale="Unnötig.",
+    )  # fmt: skip
+    edit_draft(session, setting, setting.rule_key, MEETINGS + " Neu dazu.")
+    assert amendments.accept(session, setting.people.facilitator, setting.agreement.id, 1) == (
+        Outcome.NEEDS_RESOLUTION
+    )
+    assert draft_section(session, setting.agreement.id, setting.rule_key) is not None
+    # A vote accepts it, but the draft keeps the section until the facilitator confirms.
+    workflow.put_to_vote_by_motion(session, amendment_id=amendment.id, motion_id=7)
+    workflow.accept_by_motion(session, amendment_id=amendment.id, motion_id=8)
+    session.commit()
+    assert session.get(Amendment, amendment.id).status == "accepted"
+    assert draft_section(session, setting.agreement.id, setting.rule_key) is not None
+    outcome = amendments.resolve(
+        session, setting.people.facilitator, setting.agreement.id, 1, draft_revision=None, choices={}
+    )
+    assert outcome == Outcome.MERGED
+    assert draft_section(session, setting.agreement.id, setting.rule_key) is None
