@@ -89,10 +89,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from agreements.views import register as register_agreements
+    from amendments.views import register as register_amendments
     from governance.views import register as register_governance
 
     register_governance(app)
     register_agreements(app)
+    register_amendments(app)
 
 
 def _register_cli(app: Flask) -> None:

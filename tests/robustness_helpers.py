@@ -57,6 +57,31 @@ class World:
         return [self.values_for(rule)]
 
 
+AMENDMENT_ENDPOINTS = [
+    f"amendments.{name}"
+    for name in ("index", "new", "show", "withdraw", "put_to_vote", "reject", "accept", "resolve")
+]
+
+
+def _negotiated_agreement_with_amendment(session, facilitator, space_id: int) -> int:
+    """An agreement in negotiation with amendment A 1, so the sweep reaches the amendment forms."""
+    from agreements.services import drafts, lifecycle, versions
+    from agreements.services.snapshots import SectionContent
+    from amendments.services import amendments
+
+    agreement = drafts.create_agreement(session, facilitator, space_id=space_id, title="Verhandlung Quartier")
+    section = drafts.add_section(
+        session, facilitator, agreement.id, SectionContent(kind="rule", title="Treffen", body="Monatlich.")
+    )
+    versions.publish_version(session, facilitator, agreement.id, change_summary="Erste Fassung")
+    lifecycle.change_status(session, facilitator, agreement.id, "start_negotiation")
+    amendments.propose(
+        session, facilitator, agreement.id, kind="change", section_key=section.key, title="Treffen",
+        body="Wöchentlich.", rationale="Öfter.",
+    )  # fmt: skip
+    return agreement.id
+
+
 def seed_world(session, make_user) -> World:
     from agreements.demo import seed_agreements
     from agreements.models import Document, DraftSection
@@ -116,6 +141,7 @@ def seed_world(session, make_user) -> World:
     org_member = session.scalar(
         select(OrganisationMember).where(OrganisationMember.user_id == by_email["advocate@example.org"].id)
     )
+    negotiated = _negotiated_agreement_with_amendment(session, facilitator, space.id)
     framework_ids = {
         "document_id": framework.id,
         "framework_id": framework.id,
@@ -147,6 +173,7 @@ def seed_world(session, make_user) -> World:
         "memberships.decline": {"membership_id": pending.id},
         "memberships.request_detail": {"membership_id": pending.id},
         "memberships.remove_facilitator": {"membership_id": facilitator_membership.id},
+        **{endpoint: {"document_id": negotiated} for endpoint in AMENDMENT_ENDPOINTS},
     }
     users = {"anonymous": None, "user": ordinary, "facilitator": facilitator, "admin": admin}
     return World(users=users, ids=ids, overrides=overrides, bearer=bearer)

@@ -61,12 +61,9 @@ def _edits(base: list[str], other: list[str]) -> list[_Edit]:
 
 
 def _overlaps(first: _Edit, second: _Edit) -> bool:
-    if first.start == first.end or second.start == second.end:
-        # An insertion touches a change that starts, ends or surrounds its position.
-        return (second.start <= first.start <= second.end and second.start <= first.end <= second.end) or (
-            first.start <= second.start <= first.end and first.start <= second.end <= first.end
-        )
-    return first.start < second.end and second.start < first.end
+    # Edits that overlap or touch belong together: with no unchanged base token between them, the
+    # two sides' words cannot be told apart safely (as in diff3, only text both sides kept is stable).
+    return first.start <= second.end and second.start <= first.end
 
 
 def _apply(base: list[str], start: int, end: int, edits: list[_Edit]) -> str:
@@ -111,4 +108,28 @@ def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
             parts.append(Conflict("".join(base_tokens[start:end]), mine_text, their_text))
         position = end
     parts.append("".join(base_tokens[position:]))
+    result = MergeResult(tuple(part for part in parts if part != ""))
+    if not result.is_clean and _choices_coincide(result) and mine != theirs:
+        # Choosing mine everywhere and theirs everywhere would give the same text, so one side's words
+        # would be lost whatever the reader chooses: offer the whole changed stretch as one conflict.
+        return _single_conflict(base_tokens, edits)
+    return result
+
+
+def _choices_coincide(result: MergeResult) -> bool:
+    return result.resolve([c.mine for c in result.conflicts]) == result.resolve(
+        [c.theirs for c in result.conflicts]
+    )
+
+
+def _single_conflict(base_tokens: list[str], edits: list[tuple[_Edit, str]]) -> MergeResult:
+    start = min(edit.start for edit, _ in edits)
+    end = max(edit.end for edit, _ in edits)
+    mine_text = _apply(base_tokens, start, end, [edit for edit, side in edits if side == "mine"])
+    their_text = _apply(base_tokens, start, end, [edit for edit, side in edits if side == "theirs"])
+    parts = (
+        "".join(base_tokens[:start]),
+        Conflict("".join(base_tokens[start:end]), mine_text, their_text),
+        "".join(base_tokens[end:]),
+    )
     return MergeResult(tuple(part for part in parts if part != ""))

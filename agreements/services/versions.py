@@ -16,6 +16,7 @@ from agreements.permissions import DocumentPermission
 from agreements.services import search
 from agreements.services.access import load
 from agreements.services.snapshots import SectionContent, to_section
+from amendments.services.publishing import record_merged_in
 from core import audit
 from core.errors import Conflict, InvalidInput, NotFound
 from governance.models import User
@@ -77,6 +78,7 @@ def publish_version(
         # Two people published at the same moment: the unique (document, number) key refused one.
         session.rollback()
         raise Conflict("another version was published at the same time") from error
+    record_merged_in(session, version)
     audit.record(
         session,
         actor_id=user.id,

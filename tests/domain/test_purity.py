@@ -15,6 +15,8 @@ PURE_MODULES = [
     "core/hashchain.py",
     "agreements/permissions.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "agreements" / "domain").glob("*.py")),
+    "amendments/permissions.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "amendments" / "domain").glob("*.py")),
     "decisions/__init__.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "decisions" / "domain").glob("*.py")),
 ]

@@ -94,3 +94,18 @@ def test_a_small_change_in_a_long_text_is_found_without_comparing_everything() -
         ("Wort2500", "Begriff2500")
     ]
     assert diff_words(text, text) == [diff_words(text, text)[0]] and diff_words(text, text)[0].tag == "equal"
+
+
+def test_merge_keeps_a_comma_only_one_side_has() -> None:
+    # Found by hypothesis: the two sides' changes touched without an unchanged word between them,
+    # and choosing "mine" or "theirs" everywhere gave the same text, so theirs' comma was lost.
+    base, mine, theirs = "Ziel  der, Ziel ", "Qualität der ", "Qualität, der "
+    result = merge_texts(base, mine, theirs)
+    assert not result.is_clean
+    assert result.resolve([c.mine for c in result.conflicts]) == mine
+    assert result.resolve([c.theirs for c in result.conflicts]) == theirs
+
+
+def test_changes_next_to_each_other_are_shown_as_one_conflict() -> None:
+    result = merge_texts("Treffen am Montag.", "Treffen am Dienstag.", "Treffen am Montag!")
+    assert result.conflicts == [Conflict("Montag.", "Dienstag.", "Montag!")]

@@ -1,0 +1,1 @@
+"""Pure rules of amendments: their states and what a proposal must hold."""

@@ -1,0 +1,1 @@
+"""Services of amendments: propose, decide, merge into the draft."""
