@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from notifications.domain import Channel, Kind
@@ -20,7 +21,7 @@ def settings_form(current: dict[Kind, Channel], formdata=None) -> FlaskForm:
             f"kind_{kind.value}",
             SelectField(
                 KIND_LABELS[kind],
-                choices=[(channel.value, CHANNEL_LABELS[channel]) for channel in Channel],
+                choices=[SelectChoice(channel.value, CHANNEL_LABELS[channel]) for channel in Channel],
                 default=current[kind].value,
                 validators=[InputRequired()],
             ),

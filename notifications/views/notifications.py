@@ -31,9 +31,10 @@ def unread_notification_count() -> int:
     """For the header: one cheap query per signed-in page, none for anonymous visitors."""
     if not current_user.is_authenticated:
         return 0
-    count = g.get("_unread_notifications")
+    # Kept on the request (g outlives requests while an app context is held).
+    count = getattr(request, "raumrat_unread_notifications", None)
     if count is None:
-        count = g._unread_notifications = centre.unread_count(db.session, current_user.id)
+        count = request.raumrat_unread_notifications = centre.unread_count(db.session, current_user.id)
     return count
 
 
