@@ -73,3 +73,25 @@ def notifications_of(session, user) -> list[Notification]:
     return list(
         session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
     )
+
+
+def robustness_ids(session, *, space, agreement, author, moderator) -> dict[str, Any]:
+    """Real ids for the robustness sweep's URLs of moderation and notifications."""
+    from participation.models import CommentingBlock
+
+    target = comment(session, agreement, author, "Ein Kommentar")
+    report(session, target, moderator, "Ein Grund")
+    block = CommentingBlock(space_id=space.id, user_id=author.id, reason="Grund", created_by_id=moderator.id)
+    notification = Notification(
+        user_id=moderator.id, kind="version_published", document_id=agreement.id,
+        params={"number": 1, "title": agreement.title}, link=f"/agreements/{agreement.id}",
+    )  # fmt: skip
+    session.add_all([block, notification])
+    session.commit()
+    return {
+        "comment_id": target.id,
+        "block_id": block.id,
+        "notification_id": notification.id,
+        "target_type": "agreement",
+        "target_id": agreement.id,
+    }

@@ -95,6 +95,7 @@ def unfollow(session: Session, user: Any, target_type: str, target_id: int) -> N
         )
     )
     if existing is None:
+        _check_target(session, signed_in, kind, target_id)  # unknown targets answer 404
         return
     session.delete(existing)
     audit.record(

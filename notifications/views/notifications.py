@@ -23,7 +23,8 @@ from notifications.texts import KIND_LABELS, describe
 
 bp = Blueprint("notifications", __name__)
 
-TARGETS = "<any(space, agreement, amendment):target_type>/<int:target_id>"
+# The service answers 404 for any other kind of target.
+TARGETS = "<target_type>/<int:target_id>"
 
 
 @bp.app_template_global()
@@ -53,7 +54,7 @@ def describe_notification(notification: Any) -> str:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
 @bp.get("/notifications")
@@ -168,6 +169,10 @@ def unsubscribe(token: str) -> ResponseReturnValue:
 @bp.post("/notifications/unsubscribe/<token>")
 @csrf.exempt  # RFC 8058: mail programs post the one-click unsubscribe without a form token
 def unsubscribe_confirmed(token: str) -> ResponseReturnValue:
+    if current_app.config["WTF_CSRF_ENABLED"] and (
+        "csrf_token" in request.form or "X-CSRFToken" in request.headers
+    ):
+        csrf.protect()  # a form token, when one is sent, must be right
     _user, kind = preferences.unsubscribe(db.session, token, secret_key=current_app.config["SECRET_KEY"])
     return render_template(
         "notifications/unsubscribe.html", token=token, kind_label=KIND_LABELS[kind], done=True
