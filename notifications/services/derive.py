@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, or_, select
+from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
@@ -39,7 +39,9 @@ def _notify_before_commit(session: Session) -> None:
     if not session.info.get(PENDING) and not any(isinstance(obj, AuditEntry) for obj in session.new):
         return
     session.flush()  # every entry of the transaction passes the collector
-    entries = sorted(session.info.pop(PENDING, []), key=lambda entry: entry.id or 0)
+    # Entries of a rolled-back savepoint are no longer persistent: they changed nothing.
+    kept = [entry for entry in session.info.pop(PENDING, []) if inspect(entry).persistent]
+    entries = sorted(kept, key=lambda entry: entry.id or 0)
     notify_for_entries(session, entries)
 
 

@@ -146,3 +146,17 @@ def test_a_rolled_back_change_leaves_no_notification(session, people) -> None:
     versions.publish_version(session, people.facilitator, agreement.id, change_summary="Fassung 2")
     assert [n.params["number"] for n in notifications_of(session, people.member)] == [2]
     assert session.scalar(select(func.count(Notification.id))) == 1
+
+
+def test_an_entry_of_a_rolled_back_savepoint_tells_nobody(session, people) -> None:
+    agreement = agreement_with_versions(session, people)
+    follow(session, people.member, "agreement", agreement.id)
+    savepoint = session.begin_nested()
+    audit.record(
+        session, actor_id=people.facilitator.id, action="agreement.version_published", object_type="document",
+        object_id=agreement.id, details={"number": 9},
+    )  # fmt: skip
+    session.flush()
+    savepoint.rollback()
+    session.commit()
+    assert notifications_of(session, people.member) == []
