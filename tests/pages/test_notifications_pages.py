@@ -26,13 +26,12 @@ def people(session, make_user, space_by_code):
 
 def give_notifications(session, user, agreement, count: int) -> None:
     for number in range(1, count + 1):
-        session.add(
-            Notification(
-                user_id=user.id, kind="version_published", document_id=agreement.id,
-                params={"number": number, "title": agreement.title},
-                link=f"/agreements/{agreement.id}/versions/{number}",
-            )  # fmt: skip
-        )
+        notification = Notification(
+            user_id=user.id, kind="version_published", document_id=agreement.id,
+            params={"number": number, "title": agreement.title},
+            link=f"/agreements/{agreement.id}/versions/{number}",
+        )  # fmt: skip
+        session.add(notification)
     session.commit()
 
 
@@ -67,7 +66,9 @@ def test_someone_elses_notifications_stay_theirs(client, login, session, people)
     assert client.post(f"/notifications/{notification.id}/read").status_code == 404
 
 
-def test_the_centre_needs_the_same_queries_for_few_and_many_notifications(client, login, session, people) -> None:
+def test_the_centre_needs_the_same_queries_for_few_and_many_notifications(
+    client, login, session, people
+) -> None:
     agreement = agreement_with_versions(session, people)
     login(people.member)
     give_notifications(session, people.member, agreement, 2)
@@ -179,6 +180,8 @@ def test_unsubscribe_link_confirms_and_works_without_sign_in_or_form_token(
     # RFC 8058 one-click: the mail program posts directly.
     response = client.post(f"/notifications/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    row = session.scalar(select(NotificationPreference).where(NotificationPreference.user_id == people.member.id))
+    row = session.scalar(
+        select(NotificationPreference).where(NotificationPreference.user_id == people.member.id)
+    )
     assert (row.kind, row.channel) == ("version_published", "in_app")
     assert client.get("/notifications/unsubscribe/not-a-token").status_code == 404
