@@ -142,3 +142,20 @@ def test_send_mail_builds_digests_and_delivers_the_outbox(app, session, people) 
     # A second round sends nothing again.
     again = app.test_cli_runner().invoke(args=["send-mail"])
     assert "0 sent" in again.output
+
+
+def test_each_mail_is_composed_in_its_readers_language(session, people) -> None:
+    agreement = agreement_with_versions(session, people)
+    people.member.locale, people.observer.locale = "de", "en"
+    session.commit()
+    for reader in (people.member, people.observer):
+        follow(session, reader, "agreement", agreement.id)
+    open_consultation(session, people, agreement, ends_in_days=2)
+    ends_on = agreement.consultation_ends_on
+    mailing.prepare_mail(session, today=ends_on)
+    german = outbox(session, people.member.email)[0].body
+    english = outbox(session, people.observer.email)[0].body
+    months_de = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+                 "Oktober", "November", "Dezember"]  # fmt: skip
+    assert f"{ends_on.day}. {months_de[ends_on.month - 1]} {ends_on.year}" in german
+    assert f"{ends_on.strftime('%B')} {ends_on.day}, {ends_on.year}" in english
