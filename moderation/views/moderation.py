@@ -50,6 +50,7 @@ def _forms_for(queue: moderation.Queue, failed: dict[str, FlaskForm] | None = No
         forms[f"block-{cid}"] = BlockForm(formdata=None, prefix=f"block-{cid}")
     for comment in queue.hidden:
         forms[f"restore-{comment.id}"] = RestoreForm(formdata=None, prefix=f"restore-{comment.id}")
+        forms.setdefault(f"block-{comment.id}", BlockForm(formdata=None, prefix=f"block-{comment.id}"))
     for block in queue.blocks:
         forms[f"lift-{block.id}"] = LiftForm(formdata=None, prefix=f"lift-{block.id}")
     forms.update(failed or {})

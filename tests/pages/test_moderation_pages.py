@@ -40,6 +40,7 @@ def test_the_queue_is_for_moderators(client, login, people, reported, role, stat
         page = without_tags(text(response))
         assert "Ihr seid alle doof." in page and "Beleidigend" in page and "1 report" in page
         assert people.observer.display_name not in page  # reporters stay unnamed
+        assert f"Block {people.member.display_name} from commenting in this social space" in page
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, people, reported) -> None:
@@ -142,3 +143,19 @@ def test_the_space_page_links_to_the_log_and_moderators_to_the_queue(client, log
     assert f'href="{queue_url(people)}"' not in page
     login(people.facilitator)
     assert f'href="{queue_url(people)}"' in text(client.get(f"/spaces/{people.space.id}"))
+
+
+def test_a_hidden_comment_reported_again_appears_in_both_lists_with_unique_field_ids(
+    client, login, session, people, reported
+) -> None:
+    import re
+
+    from moderation.services import moderation
+
+    moderation.hide_comment(session, people.facilitator, reported.id, reason="Beleidigung")
+    report(session, reported, people.outsider, "Immer noch beleidigend")
+    login(people.facilitator)
+    page = text(client.get(queue_url(people)))
+    assert f'id="report-{reported.id}"' in page and f'id="hidden-{reported.id}"' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
