@@ -7,6 +7,7 @@ the right people, so a change and its notifications are committed together or no
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ from notifications.domain import Channel, Event, Kind, TargetType, channel_for, 
 from notifications.models import Follow, Notification, NotificationPreference
 
 PENDING = "raumrat_notification_entries"
+log = logging.getLogger("raumrat.notifications")
 
 
 @event.listens_for(Session, "before_flush")
@@ -54,7 +56,11 @@ def notify_for_entries(session: Session, entries: Iterable[AuditEntry]) -> list[
     created: list[Notification] = []
     for entry in entries:
         for found in events_for(entry.action, entry.object_id, entry.details or {}):
-            created.extend(_notify(session, found, entry.actor_id))
+            try:
+                created.extend(_notify(session, found, entry.actor_id))
+            except (LookupError, TypeError, ValueError):
+                # A notification must never undo the change it tells of.
+                log.exception("no notifications for audit entry %s (%s)", entry.id, entry.action)
     return created
 
 
@@ -155,11 +161,14 @@ def _notify(session: Session, found: Event, actor_id: int | None) -> list[Notifi
     }
     params = {key: value for key, value in found.params.items() if value is not None}
     params["title"] = document.title
-    if found.amendment_id is not None and params.get("number") is None:
-        amendment = session.get(Amendment, found.amendment_id)
-        if amendment is not None:
+    amendment_id = found.amendment_id
+    if amendment_id is not None:
+        amendment = session.get(Amendment, amendment_id)
+        if amendment is None or amendment.document_id != document.id:
+            amendment_id = None  # details naming no amendment of this agreement: tell of the agreement
+        elif params.get("number") is None:
             params["number"] = amendment.number
-    link = link_for(found.kind, document.id, params, found.amendment_id)
+    link = link_for(found.kind, document.id, params, amendment_id)
     created = []
     for user_id in chosen:
         channel = channel_for(
@@ -174,7 +183,7 @@ def _notify(session: Session, found: Event, actor_id: int | None) -> list[Notifi
             user_id=user_id,
             kind=found.kind.value,
             document_id=document.id,
-            amendment_id=found.amendment_id,
+            amendment_id=amendment_id,
             actor_id=actor_id,
             params=own,
             link=link,

@@ -160,3 +160,14 @@ def test_an_entry_of_a_rolled_back_savepoint_tells_nobody(session, people) -> No
     savepoint.rollback()
     session.commit()
     assert notifications_of(session, people.member) == []
+
+
+def test_details_naming_an_unknown_amendment_still_commit_the_change(session, people) -> None:
+    agreement = agreement_with_versions(session, people)
+    record(
+        session, people.facilitator, "amendment.rejected", "amendment", 999_999,
+        document_id=agreement.id, author_id=people.member.id,
+    )  # fmt: skip
+    [notification] = notifications_of(session, people.member)
+    assert notification.amendment_id is None
+    assert notification.link == f"/agreements/{agreement.id}"
