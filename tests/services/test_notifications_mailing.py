@@ -159,3 +159,16 @@ def test_each_mail_is_composed_in_its_readers_language(session, people) -> None:
                  "Oktober", "November", "Dezember"]  # fmt: skip
     assert f"{ends_on.day}. {months_de[ends_on.month - 1]} {ends_on.year}" in german
     assert f"{ends_on.strftime('%B')} {ends_on.day}, {ends_on.year}" in english
+
+
+def test_personal_data_lists_follows_choices_and_notifications(session, people) -> None:
+    from notifications.services.personal_data import personal_data
+
+    agreement = agreement_with_versions(session, people)
+    follow(session, people.member, "agreement", agreement.id)
+    preferences.set_channels(session, people.member, {"mention": "off"})
+    versions.publish_version(session, people.facilitator, agreement.id, change_summary="Fassung 2")
+    data = personal_data(session, people.member.id)
+    assert data["follows"][0]["type"] == "agreement" and data["follows"][0]["id"] == agreement.id
+    assert data["channels"] == {"mention": "off"}
+    assert [n["kind"] for n in data["notifications"]] == ["version_published"]
