@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, inspect, or_, select
+from sqlalchemy import delete, event, inspect, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
@@ -52,9 +52,18 @@ def _forget_on_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
+def _forget_deleted_account(session: Session, user_id: int) -> None:
+    """A deleted account keeps no follows, choices or notifications (they tell of interests)."""
+    for model in (Follow, NotificationPreference, Notification):
+        session.execute(delete(model).where(model.user_id == user_id))
+
+
 def notify_for_entries(session: Session, entries: Iterable[AuditEntry]) -> list[Notification]:
     created: list[Notification] = []
     for entry in entries:
+        if entry.action == "account.deleted" and entry.object_type == "user" and entry.object_id.isdigit():
+            _forget_deleted_account(session, int(entry.object_id))
+            continue
         for found in events_for(entry.action, entry.object_id, entry.details or {}):
             try:
                 created.extend(_notify(session, found, entry.actor_id))

@@ -171,3 +171,18 @@ def test_details_naming_an_unknown_amendment_still_commit_the_change(session, pe
     [notification] = notifications_of(session, people.member)
     assert notification.amendment_id is None
     assert notification.link == f"/agreements/{agreement.id}"
+
+
+def test_a_deleted_account_keeps_no_follows_choices_or_notifications(session, people) -> None:
+    from governance.services.accounts import delete_account
+    from notifications.models import Follow
+
+    agreement = agreement_with_versions(session, people)
+    follow(session, people.member, "agreement", agreement.id)
+    session.add(NotificationPreference(user_id=people.member.id, kind="mention", channel="off"))
+    session.commit()
+    versions.publish_version(session, people.facilitator, agreement.id, change_summary="Fassung 2")
+    assert kinds(session, people.member) == ["version_published"]
+    delete_account(session, people.member, password="correct horse battery")
+    for model in (Follow, NotificationPreference, Notification):
+        assert session.scalar(select(func.count(model.id)).where(model.user_id == people.member.id)) == 0
