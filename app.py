@@ -47,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import core.mail  # noqa: F401
     import governance.auth
     import governance.models  # noqa: F401
+    import notifications.models  # noqa: F401
     import participation.models  # noqa: F401
     from governance import labels
 
@@ -95,6 +96,11 @@ def _register_blueprints(app: Flask) -> None:
     register_governance(app)
     register_agreements(app)
     register_amendments(app)
+    from moderation.views import register as register_moderation
+    from notifications.views import register as register_notifications
+
+    register_moderation(app)
+    register_notifications(app)
 
 
 def _register_cli(app: Flask) -> None:

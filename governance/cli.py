@@ -44,7 +44,10 @@ def register(app: Flask) -> None:
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds with --loop.")
     def send_mail_command(loop: bool, interval: int) -> None:
         """Send the mail waiting in the outbox (run from cron, or with --loop as a worker)."""
+        from notifications.services.mailing import prepare_mail
+
         while True:
+            prepare_mail(db.session)  # notifications: consultations ending soon, e-mails, daily digests
             sent, failed = deliver_pending(db.session, current_app.config)
             click.echo(f"{sent} sent, {failed} failed.")
             if not loop:

@@ -90,6 +90,7 @@ def seed_world(session, make_user) -> World:
     from governance.demo import seed_demo
     from governance.models import OrganisationMember, Space, SpaceMembership, User
     from governance.services import memberships, tokens
+    from tests.notify_data import robustness_ids
 
     seed_demo(session)
     seed_agreements(session)
@@ -168,6 +169,7 @@ def seed_world(session, make_user) -> World:
         "filename": "css/raumrat.css",
         "framework": framework_ids,
     }
+    ids |= robustness_ids(session, space=space, agreement=agreement, author=victim, moderator=facilitator)
     overrides = {
         "memberships.approve": {"membership_id": pending.id},
         "memberships.decline": {"membership_id": pending.id},

@@ -173,6 +173,8 @@ def _mails(session: Session, user: User) -> list[dict[str, Any]]:
 def export_personal_data(session: Session, user: User) -> dict[str, Any]:
     """The person's own data as a JSON-ready dict (strings, numbers, lists, dicts, None)."""
     require(actor_for(session, user), Permission.MANAGE_OWN_ACCOUNT)
+    from notifications.services.personal_data import personal_data as notification_data
+
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": _when(utcnow()),
@@ -183,4 +185,5 @@ def export_personal_data(session: Session, user: User) -> dict[str, Any]:
         "api_tokens": _api_tokens(session, user),
         "audit_entries": _audit_entries(session, user),
         "mails": _mails(session, user),
+        "notifications": notification_data(session, user.id),
     }

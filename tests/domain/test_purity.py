@@ -14,6 +14,8 @@ PURE_MODULES = [
     "core/errors.py",
     "core/hashchain.py",
     "agreements/permissions.py",
+    "moderation/permissions.py",
+    "notifications/domain.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "agreements" / "domain").glob("*.py")),
     "amendments/permissions.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "amendments" / "domain").glob("*.py")),

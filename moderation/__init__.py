@@ -1,0 +1,1 @@
+"""Moderation of comments: reports queue, hiding and restoring, blocking from commenting, public log."""

@@ -1,0 +1,1 @@
+"""Notifications: follows, in-app notification centre, e-mail (immediate or daily digest), unsubscribe."""
