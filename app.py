@@ -90,9 +90,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from agreements.views import register as register_agreements
     from governance.views import register as register_governance
+    from participation.views import register as register_participation
 
     register_governance(app)
     register_agreements(app)
+    register_participation(app)
 
 
 def _register_cli(app: Flask) -> None:
