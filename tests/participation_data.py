@@ -57,9 +57,7 @@ def make_people(session, make_user, space_by_code, *, password: str = PASSWORD) 
         (people.observer, "observer", None, None),
     ]:
         session.add(
-            SpaceMembership(
-                space=space, user=user, role=role, party=party, status="active", organisation=org
-            )
+            SpaceMembership(space=space, user=user, role=role, party=party, status="active", organisation=org)
         )
     session.add(OrganisationMember(organisation=organisation, user=people.advocate, role="representative"))
     session.commit()
@@ -70,7 +68,9 @@ def section(title: str = "Mehr Teilhabe", body: str = "Alle können mitmachen.")
     return SectionContent(kind="goal", title=title, body=body)
 
 
-def agreement(session, people: People, phase: str = "consultation", *, audience: str = "registered") -> Document:
+def agreement(
+    session, people: People, phase: str = "consultation", *, audience: str = "registered"
+) -> Document:
     """An agreement with one published version (two sections), moved into ``phase``:
     draft, consultation, consultation_ended, negotiation, voting, adopted."""
     document = drafts.create_agreement(session, people.facilitator, space_id=people.space.id, title=TITLE)

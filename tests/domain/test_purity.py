@@ -14,6 +14,8 @@ PURE_MODULES = [
     "core/errors.py",
     "core/hashchain.py",
     "agreements/permissions.py",
+    "participation/permissions.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "participation" / "domain").glob("*.py")),
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "agreements" / "domain").glob("*.py")),
     "decisions/__init__.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "decisions" / "domain").glob("*.py")),
