@@ -121,3 +121,17 @@ def amendment(session, document: Document, author: Any, number: int = 1) -> Amen
     session.add(row)
     session.commit()
     return row
+
+
+def robustness_ids(session, agreement: Document, author: Any) -> dict[str, int]:
+    """Ids for the robustness sweep's URLs: a comment and an amendment of the demo agreement."""
+    from participation.models import Comment
+
+    existing = session.query(Amendment).filter_by(document_id=agreement.id).first()
+    row = existing or amendment(session, agreement, author, number=99)
+    comment = Comment(document_id=agreement.id, author_id=author.id, body="Kommentar für den Test")
+    session.add(comment)
+    session.flush()
+    comment.thread_id = comment.id
+    session.commit()
+    return {"comment_id": comment.id, "amendment_id": row.id}

@@ -149,6 +149,10 @@ def seed_world(session, make_user) -> World:
         "memberships.remove_facilitator": {"membership_id": facilitator_membership.id},
     }
     users = {"anonymous": None, "user": ordinary, "facilitator": facilitator, "admin": admin}
+    from tests.participation_data import robustness_ids
+
+    for name, value in robustness_ids(session, agreement, by_email["beneficiary@example.org"]).items():
+        ids.setdefault(name, value)
     return World(users=users, ids=ids, overrides=overrides, bearer=bearer)
 
 

@@ -9,6 +9,7 @@ Other pages show a thread with one line through the template global ``comment_th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -143,9 +144,13 @@ def new_comment_form(thread: Thread) -> CommentForm:
 # --- threads ----------------------------------------------------------------------------------------
 
 
+def _number(raw: str | None, digits: int = 9) -> int | None:
+    """A whole number written with ASCII digits, else None (``isdigit`` also accepts "²")."""
+    return int(raw) if raw and re.fullmatch(f"[0-9]{{1,{digits}}}", raw) else None
+
+
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return _number(request.args.get("page"), 5) or 1
 
 
 def _thread_response(
@@ -412,8 +417,7 @@ def support_state(target_type: str, target_ids: list[int]) -> dict[str, Any]:
 @bp.route(AGREEMENT + "/statements/new", methods=["GET", "POST"])
 @login_required
 def new_statement(document_id: int) -> ResponseReturnValue:
-    raw_amendment = request.values.get("amendment_id") or request.args.get("amendment") or ""
-    amendment_id = int(raw_amendment) if raw_amendment.isdigit() and len(raw_amendment) < 10 else None
+    amendment_id = _number(request.values.get("amendment_id") or request.args.get("amendment"))
     thread = threads.thread(db.session, current_user, document_id, amendment_id=amendment_id)
     organisations = thread.statement_organisations
     if not organisations:

@@ -49,7 +49,7 @@ def test_a_member_comments_without_javascript(client, login, session, people, ag
     login(people.advocate)
     url = f"/agreements/{agreement.id}"
     page = client.get(url)
-    assert 'action="/agreements/%d/comments"' % agreement.id in text(page)
+    assert f'action="/agreements/{agreement.id}/comments"' in text(page)
     response = client.post(f"{url}/comments", data={"body": "Gute Sache", "next": url})
     comment = Comment.query.one()
     assert response.status_code == 302
@@ -199,7 +199,7 @@ def test_support_with_and_without_javascript(client, login, session, people, agr
     assert "1 supporter: Beneficiaries 1" in without_tags(text(client.get(f"/agreements/{agreement.id}")))
     fragment = client.post(url, headers=HTMX)
     assert fragment.status_code == 200 and "<html" not in text(fragment)
-    assert 'id="support-comment-%d"' % comment.id in text(fragment)
+    assert f'id="support-comment-{comment.id}"' in text(fragment)
     assert "0 supporters" in text(fragment) and 'aria-pressed="false"' in text(fragment)
     assert Support.query.count() == 0
     login(people.advocate)
