@@ -15,7 +15,7 @@ from core import audit
 from core.errors import Conflict, NotFound
 from participation.models import Comment, Support
 from participation.permissions import ParticipationPermission as P
-from participation.permissions import require
+from participation.permissions import is_allowed, require
 from participation.services.access import author_membership, participation
 
 TARGET_TYPES = ("comment", "amendment")
@@ -123,3 +123,24 @@ def document_of(session: Session, target_type: str, target_id: int) -> int:
     if document_id is None:
         raise NotFound(f"{target_type} not found")
     return document_id
+
+
+def support_for(session: Session, user: Any, target_type: str, target_id: int) -> dict[str, Any]:
+    """Supports per party of one target, whether the user supports it and whether they may support it."""
+    if target_type not in TARGET_TYPES:
+        raise NotFound("unknown target")
+    model = Comment if target_type == "comment" else Amendment
+    target = session.get(model, target_id)
+    if target is None:
+        raise NotFound(f"{target_type} not found")
+    part = participation(session, user, target.document_id)
+    context = part.about(
+        is_author=part.user is not None and target.author_id == part.user.id,
+        deleted=isinstance(target, Comment) and target.deleted_at is not None,
+        hidden=isinstance(target, Comment) and target.hidden_at is not None,
+    )
+    return {
+        "supports": counts_by_party(session, target_type, [target_id]).get(target_id, {}),
+        "supported": target_id in supported_by(session, user, target_type, [target_id]),
+        "may_support": is_allowed(part.actor, P.SUPPORT, context),
+    }

@@ -109,9 +109,10 @@ def comment_thread(
 @bp.app_template_global()
 def section_comment_counts(version: Any) -> dict[str, int]:
     """Comments per section of a version, read once per request and version."""
-    from flask import g
-
-    cache = g.setdefault("participation_section_counts", {})
+    # Kept on the request (not on g, which outlives requests while an app context is held).
+    cache = getattr(request, "participation_section_counts", None)
+    if cache is None:
+        cache = request.participation_section_counts = {}
     if version.id not in cache:
         cache[version.id] = threads.section_counts(db.session, version.id)
     return cache[version.id]
@@ -397,6 +398,13 @@ def support_comment(comment_id: int) -> ResponseReturnValue:
 @login_required
 def support_amendment(amendment_id: int) -> ResponseReturnValue:
     return _toggle("amendment", amendment_id)
+
+
+@bp.app_template_global()
+def support_for(target_type: str, target_id: int) -> dict[str, Any]:
+    """One comment's or amendment's supports per party, whether the viewer supports it and may
+    change that: what participation/_support.html needs (see participation/_amendment_support.html)."""
+    return support.support_for(db.session, current_user, target_type, target_id)
 
 
 @bp.app_template_global()

@@ -324,3 +324,20 @@ def test_the_agreement_page_needs_as_many_queries_for_300_comments_as_for_10(
         counts.append(statements_sent)
     assert "Kommentar 299" in text(page) and len(re.findall(r'class="comment"', text(page))) == 150
     assert len(counts[0]) == len(counts[1]), "\n".join(s[:100] for s in counts[1])
+
+
+def test_the_amendment_support_fragment_for_the_amendments_page(
+    app, client, login, session, people, agreement
+) -> None:
+    from flask import render_template_string
+    from flask_login import login_user
+
+    amendment = data.amendment(session, agreement, people.advocate)
+    support_line = '{% include "participation/_amendment_support.html" %}'
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        html = render_template_string(support_line, amendment=amendment)
+        assert "0 supporters" in html and "<button" not in html  # anonymous: counts only
+        login_user(people.member)
+        assert 'aria-pressed="false"' in render_template_string(support_line, amendment=amendment)
+        login_user(people.advocate)
+        assert "<button" not in render_template_string(support_line, amendment=amendment)  # own amendment
