@@ -27,6 +27,8 @@ from participation.services.access import Participation, amendment_of, participa
 from participation.services.support import counts_by_party, supported_by
 
 THREADS_PER_PAGE = 50
+# The agreement page shows the newest threads only, and links to the thread's own pages.
+PANEL_THREADS = 20
 MAX_PAGE = 10_000
 
 
@@ -59,6 +61,7 @@ class Thread:
     comment_count: int
     thread_count: int
     page: int
+    per_page: int
     statements: list[Statement]
     statement_organisations: list[Organisation]
     may_comment: bool
@@ -70,7 +73,12 @@ class Thread:
 
     @property
     def has_more(self) -> bool:
-        return self.page * THREADS_PER_PAGE < self.thread_count
+        return self.page * self.per_page < self.thread_count
+
+    @property
+    def is_excerpt(self) -> bool:
+        """Only the newest threads, on another page (the agreement page); the rest on the thread's pages."""
+        return self.per_page < THREADS_PER_PAGE
 
     @property
     def dom_id(self) -> str:
@@ -165,6 +173,7 @@ def thread(
     section_key: str | None = None,
     amendment_id: int | None = None,
     page: int = 1,
+    per_page: int | None = None,
 ) -> Thread:
     part = participation(session, user, document_id)
     document = part.document
@@ -182,6 +191,7 @@ def thread(
         kind = "agreement"
         condition += [Comment.version_id.is_(None), Comment.amendment_id.is_(None)]
     page = max(1, min(page, MAX_PAGE))
+    per_page = per_page or THREADS_PER_PAGE
     comment_count, thread_count = session.execute(
         select(
             func.count(Comment.id),
@@ -195,8 +205,8 @@ def thread(
             .where(*condition, Comment.parent_id.is_(None))
             .options(*with_people)
             .order_by(Comment.created_at.desc(), Comment.id.desc())
-            .limit(THREADS_PER_PAGE)
-            .offset((page - 1) * THREADS_PER_PAGE)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
     root_ids = [root.id for root in roots]
@@ -242,6 +252,7 @@ def thread(
         comment_count=comment_count,
         thread_count=thread_count,
         page=page,
+        per_page=per_page,
         statements=statements,
         statement_organisations=organisations,
         may_comment=may_comment,

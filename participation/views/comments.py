@@ -93,8 +93,10 @@ def comment_thread(
     section_key: str | None = None,
     amendment_id: int | None = None,
     page: int = 1,
+    excerpt: bool = False,
 ) -> Thread:
-    """A thread for templates of other pages (see the module's docstring)."""
+    """A thread for templates of other pages (see the module's docstring); ``excerpt``: only the
+    newest threads, with a link to all."""
     return threads.thread(
         db.session,
         current_user,
@@ -103,6 +105,7 @@ def comment_thread(
         section_key=section_key,
         amendment_id=amendment_id,
         page=page,
+        per_page=threads.PANEL_THREADS if excerpt else None,
     )
 
 

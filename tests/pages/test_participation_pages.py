@@ -322,7 +322,9 @@ def test_the_agreement_page_needs_as_many_queries_for_300_comments_as_for_10(
             page = client.get(f"/agreements/{document_id}")
         assert page.status_code == 200
         counts.append(statements_sent)
-    assert "Kommentar 299" in text(page) and len(re.findall(r'class="comment"', text(page))) == 150
+    # The newest 20 threads (of three comments each), and the way to all of them.
+    assert "Kommentar 299" in text(page) and len(re.findall(r'class="comment"', text(page))) == 60
+    assert "Show all 300 comments" in text(page)
     assert len(counts[0]) == len(counts[1]), "\n".join(s[:100] for s in counts[1])
 
 
