@@ -9,6 +9,7 @@ Other pages show a thread with one line through the template global ``comment_th
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -18,9 +19,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.extensions import db
+from core.markdown import render_markdown
 from core.web import is_htmx_request, render_page_or_fragment, safe_next_url
 from participation.forms import CommentForm, EditCommentForm, ReportForm, StatementForm
 from participation.permissions import ParticipationNotAllowed
@@ -131,6 +134,39 @@ def support_by_party(supports: dict[str | None, int]) -> list[tuple[str, int]]:
         for party, count in supports.items()
     ]
     return [(label, count) for label, count, _last in sorted(rows, key=lambda row: (row[2], -row[1], row[0]))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_markdown(text: str) -> Markup:
+    return render_markdown(text)
+
+
+@bp.app_template_filter("comment_markdown")
+def comment_markdown(text: str) -> Markup:
+    """Comments are rendered again and again and rarely change: keep the sanitised HTML by text
+    (short texts only, so the cache stays a few megabytes)."""
+    text = text or ""
+    return _cached_markdown(text) if len(text) <= 4_000 else render_markdown(text)
+
+
+@bp.app_template_global()
+def participation_labels() -> dict[str, str]:
+    """The words every comment repeats, translated once per request (a thread shows hundreds)."""
+    labels = getattr(request, "participation_labels", None)
+    if labels is None:
+        labels = request.participation_labels = {
+            "edited": _("edited"),
+            "earlier_texts": _("see the earlier texts"),
+            "reply": _("Reply"),
+            "to_this_comment": _("to this comment"),
+            "edit": _("Edit"),
+            "delete": _("Delete"),
+            "your_comment": _("your comment"),
+            "report": _("Report"),
+            "report_to_moderators": _("this comment to the moderators"),
+            "support": _("Support"),
+        }
+    return labels
 
 
 @bp.app_template_global()
@@ -378,6 +414,7 @@ def _support_response(target_type: str, target_id: int, document_id: int, notice
             supported=supported,
             may_support=True,
             notice=notice,
+            return_to=safe_next_url((request.form.get("next") or "").split("#")[0], request.path),
         )
     flash(notice, "success")
     default = url_for("participation.thread", document_id=document_id)
