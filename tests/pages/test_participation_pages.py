@@ -343,3 +343,24 @@ def test_the_amendment_support_fragment_for_the_amendments_page(
         assert 'aria-pressed="false"' in render_template_string(support_line, amendment=amendment)
         login_user(people.advocate)
         assert "<button" not in render_template_string(support_line, amendment=amendment)  # own amendment
+
+
+def test_the_version_page_counts_section_comments_in_one_query(client, session, people) -> None:
+    few, many = data.agreement(session, people), data.agreement(session, people)
+    for document, count in ((few, 2), (many, 40)):
+        keys = data.section_keys(document)
+        for number in range(count):
+            comments.post_comment(
+                session, people.member, document.id, f"Nr. {number}", target=Target(1, keys[number % 2])
+            )
+    from core import pagecache
+
+    counts, pages = [], []
+    for document_id in (few.id, many.id):
+        pagecache.clear()
+        session.close()
+        with counted_queries() as sent:
+            pages.append(text(client.get(f"/agreements/{document_id}/versions/1")))
+        counts.append(len(sent))
+    assert "20 comments on this section" in without_tags(pages[1])
+    assert counts[0] == counts[1]
