@@ -177,7 +177,9 @@ def participation_refusal(thread: Thread) -> str:
 @bp.app_template_global()
 def new_comment_form(thread: Thread) -> CommentForm:
     form = CommentForm(formdata=None)
-    form.next.data = request.path
+    # After an htmx post the fresh form keeps the page it belongs to.
+    posted = request.form.get("next") if request.method == "POST" else None
+    form.next.data = safe_next_url(posted, request.path)
     return form
 
 
@@ -212,7 +214,14 @@ def _thread_url(thread: Thread) -> str:
 
 
 def _handle_thread(document_id: int, **target: Any) -> ResponseReturnValue:
-    thread = threads.thread(db.session, current_user, document_id, page=_page_number(), **target)
+    # Posted with htmx from the agreement page: the swapped thread shows as few threads as it did.
+    from_panel = not target and request.form.get("next") == url_for(
+        "documents.show", collection="agreements", document_id=document_id
+    )
+    per_page = threads.PANEL_THREADS if from_panel and is_htmx_request() else None
+    thread = threads.thread(
+        db.session, current_user, document_id, page=_page_number(), per_page=per_page, **target
+    )
     if request.method == "GET":
         return _thread_response(thread)
     if not current_user.is_authenticated:
@@ -243,7 +252,7 @@ def _handle_thread(document_id: int, **target: Any) -> ResponseReturnValue:
         else:
             notice = _("Your comment has been published.")
             if is_htmx_request():
-                fresh = threads.thread(db.session, current_user, document_id, **target)
+                fresh = threads.thread(db.session, current_user, document_id, per_page=per_page, **target)
                 return _thread_response(fresh, notice=notice)
             flash(notice, "success")
             back = safe_next_url(form.next.data, _thread_url(thread))

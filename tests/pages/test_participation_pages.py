@@ -59,13 +59,24 @@ def test_a_member_comments_without_javascript(client, login, session, people, ag
     assert f'id="comment-{comment.id}"' in text(page)
 
 
-def test_htmx_swaps_the_thread_after_posting(client, login, session, people, agreement) -> None:
+def test_htmx_swaps_the_thread_after_posting(client, login, session, people, agreement, monkeypatch) -> None:
+    from participation.services import threads
+
+    monkeypatch.setattr(threads, "PANEL_THREADS", 1)
     login(people.member)
     response = client.post(f"/agreements/{agreement.id}/comments", data={"body": "Per htmx"}, headers=HTMX)
     assert response.status_code == 200
     body = text(response)
     assert "<html" not in body and body.lstrip().startswith('<div class="participation" id="comments">')
     assert "Your comment has been published." in body and "Per htmx" in body
+    # From the agreement page the swapped thread stays an excerpt, and its fresh form returns there.
+    from_panel = client.post(
+        f"/agreements/{agreement.id}/comments",
+        data={"body": "Vom Panel", "next": f"/agreements/{agreement.id}"},
+        headers=HTMX,
+    )
+    assert f'name="next" type="hidden" value="/agreements/{agreement.id}"' in text(from_panel)
+    assert "Show all 2 comments" in text(from_panel) and "Per htmx" not in text(from_panel)
 
 
 @pytest.mark.parametrize(
