@@ -88,6 +88,19 @@ def show_service_errors(form: FlaskForm, error: InvalidInput) -> None:
             target.errors = [*target.errors, *(messages.get(code, code) for code in codes)]
 
 
+@bp.errorhandler(ParticipationNotAllowed)
+def _not_allowed(error: ParticipationNotAllowed) -> ResponseReturnValue:
+    """Refusals on these pages say why, in a plain sentence (anonymous visitors are asked to sign in)."""
+    from core.errorpages import error_page
+
+    if not current_user.is_authenticated:
+        return error_page(401)
+    sentences = {
+        "not_allowed": _("You cannot do this with this comment."),
+    }
+    return error_page(403, sentences.get(error.reason) or refusal_sentence(error.reason))
+
+
 @bp.app_template_global()
 def comment_thread(
     document_id: int,

@@ -42,6 +42,7 @@ def test_an_anonymous_visitor_reads_comments_and_is_asked_to_sign_in(
     assert "Anna Lena Berg – Advocacy group, Stadtteilhaus e.V." in words
     assert "<strong>mehr</strong>" in text(page)
     assert "Sign in to comment." in words
+    assert "The consultation runs until" in words and "Everybody with an account can comment." in words
     assert 'name="body"' not in text(page)
 
 
@@ -135,6 +136,10 @@ def test_why_a_person_cannot_comment_is_said_plainly(
     refused = client.post(f"/agreements/{document.id}/comments", data={"body": "Trotzdem"})
     assert refused.status_code == 403 and sentence in without_tags(text(refused))
     assert Comment.query.count() == 0
+    if role == "blocked":  # a reply is refused with the same sentence
+        other = comments.post_comment(session, people.advocate, document.id, "Hallo")
+        reply = client.get(f"/comments/{other.id}/reply")
+        assert reply.status_code == 403 and sentence in without_tags(text(reply))
 
 
 def test_a_section_thread_is_reached_from_the_version_page(client, login, session, people, agreement) -> None:
