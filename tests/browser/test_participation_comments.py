@@ -212,6 +212,8 @@ def test_hostile_input_in_every_text_field_renders_as_text(
     ]:
         page.goto(path)
         assert_inert(page, fired)
+        if path.endswith(("consultation-report", "/comments")):
+            check_accessibility(page)
     # The texts are there, as text.
     page.goto(f"/agreements/{agreement.id}/comments")
     expect(page.locator(".comment__body", has_text="alert('script')").first).to_be_visible()
