@@ -61,6 +61,19 @@ class ConsultationReport:
     def statement_count(self) -> int:
         return sum(1 for item in self.items if item.kind == "statement")
 
+    @property
+    def party_columns(self) -> list[str]:
+        return [label for label, _ in self.by_party]
+
+    @property
+    def section_by_party(self) -> list[tuple[str, list[int], int]]:
+        """Per section: contributions of each party (in the order of party_columns) and in all."""
+        rows = []
+        for label, items in self.by_section:
+            counts = [sum(1 for item in items if item.party_label == party) for party in self.party_columns]
+            rows.append((label, counts, len(items)))
+        return rows
+
 
 def _person(user: Any, as_pseudonym: bool = False) -> str:
     if user is None or user.deleted_at is not None:
