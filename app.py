@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.views import register as register_agreements
     from amendments.views import register as register_amendments
     from governance.views import register as register_governance
+    from participation.views import register as register_participation
 
     register_governance(app)
     register_agreements(app)
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
     register_moderation(app)
     register_notifications(app)
+    register_participation(app)
 
 
 def _register_cli(app: Flask) -> None:

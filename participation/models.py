@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agreements.models import Document
@@ -27,6 +27,9 @@ class Comment(db.Model):
     section_key: Mapped[str | None] = mapped_column(String(40))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    # The thread's first comment (the comment itself when it starts a thread): a page of threads
+    # and all their replies come in two queries, however deep the replies go.
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The party and organisation the author spoke for when writing (from their membership).
     party: Mapped[str | None] = mapped_column(String(30))
@@ -47,6 +50,10 @@ class Comment(db.Model):
     amendment: Mapped[Amendment | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def is_section_comment(self) -> bool:
+        return self.section_key is not None
 
 
 class CommentRevision(db.Model):
@@ -95,3 +102,47 @@ class CommentingBlock(db.Model):
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Statement(db.Model):
+    """A formal statement (Stellungnahme): a position an organisation's representative publishes on
+    behalf of the organisation, on an agreement or on one of its amendments."""
+
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The party the organisation speaks for: the author's party in the space, else the
+    # organisation's kind (snapshot when published).
+    party: Mapped[str | None] = mapped_column(String(30))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    document: Mapped[Document] = relationship()
+    amendment: Mapped[Amendment | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class Support(db.Model):
+    """One person's support (+1) for a comment or an amendment; counted per party."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        UniqueConstraint("user_id", "target_type", "target_id"),
+        Index("ix_supports_target", "target_type", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The agreement the comment or amendment belongs to, so a page's supports come in one query.
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # "comment" or "amendment".
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The supporter's party in the space when they gave it (NULL: registered user without one).
+    party: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

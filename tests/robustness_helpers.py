@@ -178,6 +178,10 @@ def seed_world(session, make_user) -> World:
         **{endpoint: {"document_id": negotiated} for endpoint in AMENDMENT_ENDPOINTS},
     }
     users = {"anonymous": None, "user": ordinary, "facilitator": facilitator, "admin": admin}
+    from tests.participation_data import robustness_ids
+
+    for name, value in robustness_ids(session, agreement, by_email["beneficiary@example.org"]).items():
+        ids.setdefault(name, value)
     return World(users=users, ids=ids, overrides=overrides, bearer=bearer)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_notifications'
-down_revision = '0004_participation_core'
+down_revision = '0006_participation'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,8 @@ PURE_MODULES = [
     "agreements/permissions.py",
     "moderation/permissions.py",
     "notifications/domain.py",
+    "participation/permissions.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "participation" / "domain").glob("*.py")),
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "agreements" / "domain").glob("*.py")),
     "amendments/permissions.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "amendments" / "domain").glob("*.py")),

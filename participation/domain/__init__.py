@@ -1,0 +1,1 @@
+"""Pure domain code of participation (no Flask, no SQLAlchemy)."""

@@ -1,0 +1,1 @@
+"""Services of participation: comments, statements, support and consultation reports."""
