@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import amendments.models  # noqa: F401
     import core.audit
     import core.mail  # noqa: F401
+    import decisions.models  # noqa: F401
     import governance.auth
     import governance.models  # noqa: F401
     import participation.models  # noqa: F401
@@ -89,16 +90,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from agreements.views import register as register_agreements
+    from decisions.views import register as register_decisions
     from governance.views import register as register_governance
 
     register_governance(app)
     register_agreements(app)
+    register_decisions(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from decisions.cli import register as register_decisions_cli
     from governance.cli import register
 
     register(app)
+    register_decisions_cli(app)
 
 
 def _refuse_demo_data_in_production(app: Flask) -> None:
