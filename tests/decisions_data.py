@@ -74,3 +74,12 @@ def open_motion(session, voters: Voters, **values: Any):
         session, voters.facilitator, space_id=voters.space.id, values=motion_input(**values)
     )
     return motions.open_motion(session, voters.facilitator, motion.id)
+
+
+def decisions_world(session, facilitator, space) -> int:
+    """For the robustness sweep: an open consent motion of the demo space; returns its id."""
+    motion = motions.create_motion(
+        session, facilitator, space_id=space.id, values=motion_input(method="consent", interim_results=True)
+    )
+    motions.open_motion(session, facilitator, motion.id)
+    return motion.id

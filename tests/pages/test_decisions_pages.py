@@ -197,7 +197,7 @@ def test_bar_charts_are_svg_with_a_data_table(client, session, voters) -> None:
     ballots.cast_ballot(session, voters.of("carrier"), motion.id, choice="yes")
     motions.close_motion(session, voters.facilitator, motion.id)
     body = client.get(f"/motions/{motion.id}/results").get_data(as_text=True)
-    assert '<svg role="img"' in body and "<desc" in body and "Yes: 1; No: 0; Abstain: 0" in body
+    assert '<svg data-raumrat-chart role="img"' in body and "<desc" in body and "Yes: 1; No: 0; Abstain: 0" in body
     assert '<th scope="row">Yes</th><td>1</td>' in body
 
 
