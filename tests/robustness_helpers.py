@@ -59,13 +59,13 @@ class World:
 
 def seed_world(session, make_user) -> World:
     from agreements.demo import seed_agreements
-    from tests.decisions_data import decisions_world
     from agreements.models import Document, DraftSection
     from agreements.services import drafts
     from agreements.services.snapshots import SectionContent
     from governance.demo import seed_demo
     from governance.models import OrganisationMember, Space, SpaceMembership, User
     from governance.services import memberships, tokens
+    from tests.decisions_data import decisions_world
 
     seed_demo(session)
     seed_agreements(session)
