@@ -1,6 +1,8 @@
 """Real responses of every decisions endpoint, validated against the OpenAPI document, covering every
 status the document promises for these paths. Cases run in order against one world."""
 
+# ruff: noqa: E501 - the table of cases reads best one case per line
+
 from __future__ import annotations
 
 from collections.abc import Callable
