@@ -98,8 +98,8 @@ class Proxy(db.Model):
 
     __tablename__ = "motion_proxies"
     __table_args__ = (
-        UniqueConstraint("motion_id", "grantor_id"),
-        UniqueConstraint("motion_id", "holder_id"),
+        UniqueConstraint("motion_id", "grantor_id", name="uq_motion_proxies_grantor"),
+        UniqueConstraint("motion_id", "holder_id", name="uq_motion_proxies_holder"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -134,8 +134,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['holder_id'], ['users.id'], name=op.f('fk_motion_proxies_holder_id_users')),
     sa.ForeignKeyConstraint(['motion_id'], ['motions.id'], name=op.f('fk_motion_proxies_motion_id_motions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_motion_proxies')),
-    sa.UniqueConstraint('motion_id', 'grantor_id', name=op.f('uq_motion_proxies_motion_id')),
-    sa.UniqueConstraint('motion_id', 'holder_id', name=op.f('uq_motion_proxies_motion_id'))
+    sa.UniqueConstraint('motion_id', 'grantor_id', name='uq_motion_proxies_grantor'),
+    sa.UniqueConstraint('motion_id', 'holder_id', name='uq_motion_proxies_holder')
     )
     with op.batch_alter_table('motion_proxies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_motion_proxies_grantor_id'), ['grantor_id'], unique=False)
