@@ -125,14 +125,28 @@ def _snapshot_party(session: Session, motion_id: int, user_id: int) -> tuple[boo
     return (row is not None, None if row is None else row[0])
 
 
+def _due(motion: Motion) -> bool:
+    now = utcnow()
+    if motion.state == MotionState.OPEN:
+        return motion.closes_at is not None and motion.closes_at <= now
+    return motion.state == MotionState.DRAFT and motion.opens_at is not None and motion.opens_at <= now
+
+
 def _locked_motion(session: Session, user: Any, motion_id: int) -> Motion:
-    """The motion, share-locked, if the user may see it; refusals with a reason when it is not open."""
-    advance_due(session, motion_id=motion_id)
-    motion = session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update(read=True))
+    """The motion, share-locked, if the user may see it; refusals with a reason when it is not open.
+
+    A motion whose time has come is opened or closed first (lazily, see motions.advance_due).
+    """
+    stmt = select(Motion).where(Motion.id == motion_id).with_for_update(read=True)
+    motion = session.scalar(stmt)
+    if motion is not None and _due(motion):
+        session.rollback()
+        advance_due(session, motion_id=motion_id)
+        motion = session.scalar(stmt)
     if motion is None:
         raise NotFound("motion not found")
-    motion, _actor, _context = load(session, user, motion_id, MotionPermission.VIEW)
     if motion.state == MotionState.DRAFT:
+        load(session, user, motion_id, MotionPermission.VIEW)  # upcoming motions only show to members
         raise BallotRefused("not_open")
     if motion.state != MotionState.OPEN:
         raise BallotRefused("closed")
