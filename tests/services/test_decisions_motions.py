@@ -237,3 +237,22 @@ def test_the_recount_of_the_export_equals_the_stored_result(session, voters, tmp
     assert "matches the published result" in capsys.readouterr().out
     # Anonymous readers get pseudonyms, never user ids.
     assert {ballot["voter"] for ballot in export["ballots"]} == {f"voter-{n}" for n in range(1, 6)}
+
+
+def test_the_close_motions_command_closes_what_is_due_for_cron(app, session, voters) -> None:
+    from datetime import timedelta
+
+    from core.timeutil import utcnow
+
+    due = open_motion(session, voters)
+    later = open_motion(session, voters, closes_at=utcnow() + timedelta(days=1))
+    scheduled = motions.create_motion(
+        session, voters.facilitator, space_id=voters.space.id, values=motion_input()
+    )
+    due.closes_at = utcnow() - timedelta(seconds=1)
+    scheduled.opens_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["close-motions"])
+    assert result.exit_code == 0 and "2 motions opened or closed." in result.output
+    session.expire_all()
+    assert (due.state, later.state, scheduled.state) == ("closed", "open", "open")
