@@ -460,18 +460,28 @@ class MyVote:
 
 
 def my_votes(session: Session, user: User) -> list[MyVote]:
+    """The motions on which a vote was cast for the user (a fixed number of queries)."""
+    from sqlalchemy.orm import joinedload, selectinload
+
     votes: list[MyVote] = []
-    for ballot, motion in session.execute(
-        select(Ballot, Motion).join(Motion, Motion.id == Ballot.motion_id).where(Ballot.voter_id == user.id)
-    ):
+    rows = session.execute(
+        select(Ballot, Motion)
+        .join(Motion, Motion.id == Ballot.motion_id)
+        .where(Ballot.voter_id == user.id)
+        .options(joinedload(Ballot.cast_by), selectinload(Motion.options))
+    )
+    for ballot, motion in rows:
         votes.append(MyVote(motion, ballot.choice, ballot.cast_by, ballot.changed_at or ballot.cast_at))
-    for participation, motion in session.execute(
+    secret = session.execute(
         select(Participation, Motion)
         .join(Motion, Motion.id == Participation.motion_id)
         .where(Participation.voter_id == user.id)
-    ):
-        cast_by = session.get(User, participation.cast_by_id) if participation.cast_by_id else None
-        votes.append(MyVote(motion, None, cast_by, None))
+        .options(selectinload(Motion.options))
+    ).all()
+    holders = {row[0].cast_by_id for row in secret if row[0].cast_by_id}
+    by_id = {person.id: person for person in session.scalars(select(User).where(User.id.in_(holders)))}
+    for participation, motion in secret:
+        votes.append(MyVote(motion, None, by_id.get(participation.cast_by_id), None))
     votes.sort(key=lambda vote: vote.motion.id, reverse=True)
     return votes
 

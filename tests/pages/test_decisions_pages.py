@@ -233,3 +233,59 @@ def test_export_of_an_open_motion_is_refused_until_it_closes(client, session, vo
     motions.close_motion(session, voters.facilitator, motion.id)
     export = client.get(f"/motions/{motion.id}/ballots.json")
     assert export.status_code == 200 and json.loads(export.data)["format"] == "raumrat-ballots/1"
+
+
+def test_pages_send_as_many_queries_for_many_ballots_and_motions_as_for_few(
+    client, login, session, make_user, space_by_code
+) -> None:
+    from tests.querycount import counted_queries
+
+    voters = make_voters(session, make_user, space_by_code, beneficiary=12, carrier=12)
+    reader = voters.members[0]  # votes in every round
+
+    def measure(count: int) -> list[int]:
+        motion = open_motion(session, voters, method="consent")
+        secret = open_motion(session, voters, secret=True)
+        for user in voters.members[:count]:
+            ballots.cast_ballot(session, user, motion.id, choice="agree")
+            ballots.cast_ballot(session, user, secret.id, choice="yes")
+        motions.close_motion(session, voters.facilitator, motion.id)
+        login(reader)
+        numbers = []
+        for url in (f"/motions/{motion.id}", f"/motions/{motion.id}/results", f"/motions/{motion.id}/ballots",
+                    f"/motions/{secret.id}", "/my/votes", f"/spaces/{voters.space.id}/motions"):  # fmt: skip
+            with counted_queries() as statements:
+                assert client.get(url).status_code == 200
+            numbers.append(len(statements))
+        return numbers
+
+    assert measure(2) == measure(24)
+
+
+def test_edit_and_cancel_a_draft_and_the_agreement_page_links_to_its_motions(
+    client, login, session, voters
+) -> None:
+    from agreements.services import drafts
+
+    agreement = drafts.create_agreement(
+        session, voters.facilitator, space_id=voters.space.id, title="Teilhabe"
+    )
+    motion = motions.create_motion(
+        session, voters.facilitator, space_id=voters.space.id, values=motion_input(document_id=agreement.id)
+    )
+    login(voters.facilitator)
+    form = client.get(f"/motions/{motion.id}/edit")
+    assert form.status_code == 200 and 'value="Mehr Bänke im Park"' in form.get_data(as_text=True)
+    saved = client.post(
+        f"/motions/{motion.id}/edit",
+        data={"title": "Weniger Lärm", "kind": "free_question", "method": "simple_majority",
+              "document_id": str(agreement.id), "eligible_roles": ["member"]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "The motion has been saved." in text(saved) and "Weniger Lärm" in text(saved)
+    cancelled = client.post(f"/motions/{motion.id}/cancel", follow_redirects=True)
+    assert "The motion has been cancelled." in text(cancelled)
+    page = client.get(f"/agreements/{agreement.id}")
+    assert f"/spaces/{voters.space.id}/motions?document={agreement.id}" in page.get_data(as_text=True)
+    listing = client.get(f"/spaces/{voters.space.id}/motions?document={agreement.id}")
+    assert "Weniger Lärm" in text(listing) and "Cancelled" in text(listing)
