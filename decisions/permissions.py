@@ -96,7 +96,9 @@ def _vote(actor: Actor, motion: MotionContext) -> bool:
 def _view_results(actor: Actor, motion: MotionContext) -> bool:
     if motion.state == MotionState.CLOSED:
         return True
-    return motion.state == MotionState.OPEN and motion.interim_results and _member_or_admin(actor)
+    # Never for a secret ballot: interim counts beside who has voted would link people to choices.
+    interim = motion.interim_results and not motion.secret
+    return motion.state == MotionState.OPEN and interim and _member_or_admin(actor)
 
 
 def _view_participants(actor: Actor, motion: MotionContext) -> bool:

@@ -224,6 +224,9 @@ def _validate(
         fail("eligible_roles", "required")
     elif any(role not in VOTING_ROLES for role in roles):
         fail("eligible_roles", "invalid")
+    if values.secret and values.interim_results:
+        # Interim counts beside the list of who has voted would tell, ballot by ballot, who chose what.
+        fail("interim_results", "not_with_secret")
     now = utcnow()
     if values.closes_at is not None and values.closes_at <= now:
         fail("closes_at", "in_past")

@@ -95,6 +95,10 @@ def error_messages() -> dict[str, str]:
         "parties_required": _("Choose at least one party that must approve"),
         "not_eligible": _("Every party that must approve must also be allowed to vote"),
         "in_past": _("Choose a time in the future"),
+        "not_with_secret": _(
+            "A secret ballot shows no interim results: beside the list of who has voted, they would "
+            "tell who chose what"
+        ),
         "before_opening": _("The vote must close after it opens"),
         "empty_electorate": _("Nobody in the space may vote on this motion: check the parties and roles"),
         "unknown_choice": _("Choose one of the answers"),

@@ -34,6 +34,7 @@ FACILITATION = {"facilitator", "admin"}
 
 def expected(permission: MotionPermission, state: MotionState, *, secret: bool, interim: bool) -> set[str]:
     running = state in (S.OPEN, S.CLOSED)
+    interim_shown = state == S.OPEN and interim and not secret
     return {
         P.VIEW: INSIDERS if state == S.DRAFT else EVERYONE,
         P.CREATE: FACILITATION,
@@ -43,13 +44,9 @@ def expected(permission: MotionPermission, state: MotionState, *, secret: bool, 
         P.CANCEL: FACILITATION if state in (S.DRAFT, S.OPEN) else set(),
         P.GRANT_PROXY: {"member", "voter", "facilitator"} if state == S.DRAFT else set(),
         P.VOTE: {"voter"} if state == S.OPEN else set(),
-        P.VIEW_RESULTS: EVERYONE
-        if state == S.CLOSED
-        else (INSIDERS - {"user"} if state == S.OPEN and interim else set()),
+        P.VIEW_RESULTS: EVERYONE if state == S.CLOSED else (INSIDERS if interim_shown else set()),
         P.VIEW_PARTICIPANTS: INSIDERS if running else set(),
-        P.VIEW_CHOICES: set()
-        if secret
-        else (INSIDERS if state == S.CLOSED or (state == S.OPEN and interim) else set()),
+        P.VIEW_CHOICES: set() if secret else (INSIDERS if state == S.CLOSED or interim_shown else set()),
         P.EXPORT_BALLOTS: EVERYONE if state == S.CLOSED else set(),
     }[permission]
 
