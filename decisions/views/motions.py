@@ -360,7 +360,7 @@ def cast(motion_id: int) -> ResponseReturnValue:
             form.receipt.errors = [message]
         return _motion_page(
             motion_id,
-            refused.status if refused.status != 409 else 409,
+            refused.status,
             forms={voter_id: form},
             refusal=message,
         )
