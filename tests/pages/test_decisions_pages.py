@@ -289,3 +289,15 @@ def test_edit_and_cancel_a_draft_and_the_agreement_page_links_to_its_motions(
     assert f"/spaces/{voters.space.id}/motions?document={agreement.id}" in page.get_data(as_text=True)
     listing = client.get(f"/spaces/{voters.space.id}/motions?document={agreement.id}")
     assert "Weniger Lärm" in text(listing) and "Cancelled" in text(listing)
+
+
+def test_approval_voting_results_show_each_partys_approvals(client, session, voters) -> None:
+    motion = open_motion(
+        session, voters, kind="choose_alternative", method="approval_voting", options=["Bank", "Baum"]
+    )
+    ballots.cast_ballot(session, voters.of("carrier"), motion.id, choice=["o1", "o2"])
+    ballots.cast_ballot(session, voters.of("beneficiary"), motion.id, choice=["o2"])
+    motions.close_motion(session, voters.facilitator, motion.id)
+    body = text(client.get(f"/motions/{motion.id}/results"))
+    assert "Approvals per alternative" in body and "Approvals by party Party Bank Baum" in body
+    assert "Beneficiaries 0 1" in body and "Carriers 1 1" in body
