@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from core.timeutil import utcnow
 from decisions.domain import InvalidBallots, Method, tally
-from decisions.domain.methods import ALTERNATIVE_METHODS, ConsentChoice, Vote
+from decisions.domain.methods import ALTERNATIVE_METHODS, ConsentChoice
 from decisions.models import Ballot, ElectorateMember, Motion, Participation, Proxy, SecretBallot
 from decisions.permissions import MotionPermission, MotionState
 from decisions.services.motions import VOTING_ROLES, advance_due, load
@@ -107,10 +107,6 @@ def check_choice(motion: Motion, party: str | None, choice: Any, reason: str) ->
         name = "reason" if codes == ["objection_without_reason"] else "choice"
         raise InvalidInput("invalid choice", field_errors={name: codes}) from None
     return stored, reason
-
-
-YES_NO = [vote.value for vote in Vote]
-CONSENT = [choice.value for choice in ConsentChoice]
 
 
 # --- casting -------------------------------------------------------------------------------------------
@@ -484,20 +480,3 @@ def my_votes(session: Session, user: User) -> list[MyVote]:
         votes.append(MyVote(motion, None, by_id.get(participation.cast_by_id), None))
     votes.sort(key=lambda vote: vote.motion.id, reverse=True)
     return votes
-
-
-def refusal(error: Exception) -> str | None:
-    return getattr(error, "code", None)
-
-
-__all__ = [
-    "CONSENT",
-    "YES_NO",
-    "BallotRefused",
-    "CastResult",
-    "Conflict",
-    "cast_ballot",
-    "grant_proxy",
-    "my_votes",
-    "revoke_proxy",
-]

@@ -155,7 +155,6 @@ def test_a_secret_ballot_shows_the_receipt_once_and_the_voter_finds_their_ballot
     )
     assert changed.status_code == 302
     motions.close_motion(session, voters.facilitator, motion.id)
-    client.post("/logout") if False else None
     found = client.get(f"/motions/{motion.id}/ballots?receipt={receipt.lower()}")
     assert "was counted as: No" in text(found)
     # Nobody, administrators included, sees a name beside a secret choice.
