@@ -134,6 +134,7 @@ def _locked_motion(session: Session, user: Any, motion_id: int) -> Motion:
     A motion whose time has come is opened or closed first (lazily, see motions.advance_due).
     """
     stmt = select(Motion).where(Motion.id == motion_id).with_for_update(read=True)
+    stmt = stmt.execution_options(populate_existing=True)  # the row as locked, not as loaded before
     motion = session.scalar(stmt)
     if motion is not None and _due(motion):
         session.rollback()

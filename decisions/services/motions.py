@@ -112,7 +112,7 @@ def load(
     """
     stmt = select(Motion).where(Motion.id == motion_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     motion = session.scalar(stmt)
     if motion is None:
         raise NotFound("motion not found")
@@ -122,6 +122,16 @@ def load(
         raise NotFound("motion not found")
     require(actor, permission, context)
     return motion, actor, context
+
+
+def _locking(motion_id: int):
+    """The motion's row, locked, with its values as locked (not as loaded earlier in the session)."""
+    return (
+        select(Motion)
+        .where(Motion.id == motion_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def allowed_actions(actor: Actor, context: MotionContext) -> dict[str, bool]:
@@ -398,7 +408,7 @@ def eligible_memberships(session: Session, motion: Motion) -> list[SpaceMembersh
 
 def open_motion(session: Session, user: User | None, motion_id: int, *, automatic: bool = False) -> Motion:
     if automatic:
-        motion = session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
+        motion = session.scalar(_locking(motion_id))
         if motion is None or motion.state != MotionState.DRAFT:
             raise NotFound("motion not found")
     else:
@@ -467,7 +477,7 @@ def close_motion(session: Session, user: User | None, motion_id: int, *, automat
     from decisions.services import records
 
     if automatic:
-        motion = session.scalar(select(Motion).where(Motion.id == motion_id).with_for_update())
+        motion = session.scalar(_locking(motion_id))
         if motion is None or motion.state != MotionState.OPEN:
             raise NotFound("motion not found")
     else:

@@ -98,3 +98,32 @@ def test_racing_first_secret_ballots_give_one_receipt_and_clear_refusals(app, se
         select(func.count(SecretBallot.id)).where(SecretBallot.motion_id == motion.id)
     ) == len(ids)
     assert verify_chain(session).broken is None
+
+
+def test_closing_while_ballots_are_cast_counts_every_accepted_ballot(app, session, voters) -> None:
+    motion = open_motion(session, voters)
+    ids = [user.id for user in voters.members]
+
+    def cast(own, user_id: int) -> str:
+        try:
+            ballots.cast_ballot(own, own.get(User, user_id), motion.id, choice="yes")
+        except BallotRefused as refused:
+            return refused.code
+        return "accepted"
+
+    def close(own, _ignored: int) -> str:
+        motions.close_motion(own, own.get(User, voters.facilitator.id), motion.id)
+        return "closed it"
+
+    run_cast, run_close = _in_own_session(app, cast), _in_own_session(app, close)
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [pool.submit(run_cast, user_id) for user_id in ids[: len(ids) // 2]]
+        futures.append(pool.submit(run_close, 0))
+        futures += [pool.submit(run_cast, user_id) for user_id in ids[len(ids) // 2 :]]
+        answers = [future.result() for future in futures]
+    assert set(answers) <= {"accepted", "closed", "closed it"}
+    session.expire_all()
+    stored = session.scalar(select(func.count(Ballot.id)).where(Ballot.motion_id == motion.id))
+    closed = session.get(type(motion), motion.id)
+    assert stored == answers.count("accepted") == closed.result["turnout"]["cast"]
+    assert closed.result["detail"]["counts"]["yes"] == stored
