@@ -227,6 +227,36 @@ def _motion_input(body: dict[str, Any]) -> MotionInput:
 # --- endpoints -----------------------------------------------------------------------------------------
 
 
+def motion_summary(motion: Motion) -> dict[str, Any]:
+    return {
+        "id": motion.id,
+        "title": motion.title,
+        "kind": motion.kind,
+        "method": motion.method,
+        "state": motion.state,
+        "outcome": motion.outcome,
+        "secret": motion.secret,
+        "opens_at": _time(motion.opens_at),
+        "closes_at": _time(motion.closes_at),
+        "links": {
+            "self": url_for("decisions_api.motion", motion_id=motion.id),
+            "page": url_for("decisions.show", motion_id=motion.id),
+        },
+    }
+
+
+@bp.get(f"/spaces/<{ID}:space_id>/motions")
+def space_motions(space_id: int) -> Response:
+    listing = motions.space_motions(db.session, current_user, space_id)
+    return jsonify(
+        {
+            "open": [motion_summary(motion) for motion in listing.open],
+            "upcoming": [motion_summary(motion) for motion in listing.upcoming],
+            "closed": [motion_summary(motion) for motion in listing.closed],
+        }
+    )
+
+
 @bp.post(f"/spaces/<{ID}:space_id>/motions")
 def create_motion(space_id: int) -> Response:
     motions.require_may_create(db.session, current_user, space_id)

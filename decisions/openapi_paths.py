@@ -141,6 +141,36 @@ def schemas() -> dict[str, Schema]:
             },
             "required": ["method", "outcome", "quorum_met", "turnout", "quorum", "detail", "parameters"],
         },
+        "MotionSummary": closed_object(
+            {
+                "id": ID_SCHEMA,
+                "title": {"type": "string"},
+                "kind": ref("MotionKind"),
+                "method": ref("VotingMethod"),
+                "state": ref("MotionState"),
+                "outcome": nullable(ref("MotionOutcome")),
+                "secret": {"type": "boolean"},
+                "opens_at": _TIME,
+                "closes_at": _TIME,
+                "links": closed_object({"self": LINK, "page": LINK}),
+            }
+        ),
+        "MotionList": closed_object(
+            {
+                "open": {"type": "array", "items": ref("MotionSummary")},
+                "upcoming": {
+                    "type": "array",
+                    "items": ref("MotionSummary"),
+                    "description": "Drafts; only for members of the space and administrators.",
+                },
+                "closed": {
+                    "type": "array",
+                    "items": ref("MotionSummary"),
+                    "description": "Closed or cancelled.",
+                },
+            },
+            "The motions of a social space, newest first.",
+        ),
         "MotionResult": closed_object(
             {"motion_id": ID_SCHEMA, "interim": {"type": "boolean"}, "result": ref("TallyResult")}
         ),
@@ -265,6 +295,15 @@ def paths() -> dict[str, Schema]:
     return {
         "/spaces/{space_id}/motions": {
             "parameters": [param("SpaceId")],
+            "get": {
+                "operationId": "listMotions",
+                "summary": "The motions of a social space",
+                "tags": tag,
+                "responses": {
+                    "200": ok(ref("MotionList"), "Open, upcoming and closed motions."),
+                    **_errors("Unauthorized", "NotFound"),
+                },
+            },
             "post": _write(
                 {
                     "operationId": "createMotion",

@@ -58,6 +58,8 @@ def test_a_secret_ranked_vote_through_the_api(client, session, make_user, space_
     assert all(set(ballot) == {"voter", "party", "choice", "reason"} for ballot in admin_export["ballots"])
     results = client.get(f"/api/v1/motions/{motion['id']}/results").get_json()
     assert results["interim"] is False and results["result"]["outcome"] == "decided"
+    listing = client.get(f"/api/v1/spaces/{voters.space.id}/motions").get_json()
+    assert [entry["id"] for entry in listing["closed"]] == [motion["id"]] and listing["upcoming"] == []
 
 
 def test_a_proxy_votes_through_the_api_and_a_second_ballot_is_a_change(

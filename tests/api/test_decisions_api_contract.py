@@ -90,6 +90,9 @@ def m(name: str, suffix: str = "") -> Callable[[World], str]:
 MOTIONS = "/spaces/{space_id}/motions"
 NEW = {"title": "Neue Bänke", "method": "consent", "parameters": {"quorum": {"overall": "1/2"}}}
 CASES = [
+    Case("motions", "get", MOTIONS, 200, lambda w: f"/api/v1/spaces/{w.space_id}/motions", "member"),
+    Case("motions, garbage token", "get", MOTIONS, 401, lambda w: f"/api/v1/spaces/{w.space_id}/motions", "garbage"),
+    Case("motions, unknown space", "get", MOTIONS, 404, lambda w: f"/api/v1/spaces/{UNKNOWN}/motions"),
     Case("create", "post", MOTIONS, 201, lambda w: f"/api/v1/spaces/{w.space_id}/motions", "facilitator", NEW),
     Case("create, not json", "post", MOTIONS, 400, lambda w: f"/api/v1/spaces/{w.space_id}/motions",
          "facilitator", raw=b"[1, 2"),
