@@ -84,3 +84,11 @@ def test_an_accepted_amendment_motion_accepts_the_amendment(session, voters) -> 
     session.expire_all()
     assert motion.outcome == "accepted" and motion.effect.startswith("amendments:")
     assert session.get(Amendment, amendment.id).status != "open"
+
+
+def test_the_motion_page_says_what_the_outcome_did(client, session, voters) -> None:
+    agreement = agreement_in_voting(session, voters)
+    motion = open_motion(session, voters, kind="adopt_version", document_id=agreement.id)
+    ballots.cast_ballot(session, voters.of("carrier"), motion.id, choice="yes")
+    motions.close_motion(session, voters.facilitator, motion.id)
+    assert "With this vote the agreement has been adopted." in client.get(f"/motions/{motion.id}").text
