@@ -245,12 +245,13 @@ def parameters() -> dict[str, Schema]:
 def responses() -> dict[str, Schema]:
     return {
         "BallotRefused": problem_response(
-            "The vote is not open (`code`: `not_open`, `closed`), or a secret ballot needs its receipt "
-            "code to be changed (`receipt_required`)."
+            "The vote is not open (`code`: `not_open`, `closed`), a secret ballot needs its receipt "
+            "code to be changed (`receipt_required`), or the member voted themselves, so their proxy may "
+            "no longer change the ballot (`cast_by_voter`)."
         ),
         "VoteForbidden": problem_response(
-            "The caller may not vote here: not in the electorate (`code`: `not_eligible`), no proxy for "
-            "this member (`no_proxy`), or the member voted themselves (`cast_by_voter`)."
+            "The caller may not vote here: not in the electorate (`code`: `not_eligible`), or no proxy "
+            "for this member (`no_proxy`)."
         ),
     }
 

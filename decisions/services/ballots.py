@@ -204,7 +204,7 @@ def _cast(
     details = {"motion_id": motion.id, "voter_id": voter, "choice": stored, "cast_by": cast_by}
     if existing is not None:
         if cast_by is not None and existing.cast_by_id is None:
-            raise BallotRefused("cast_by_voter", 403)  # the member voted themselves: the proxy may not
+            raise BallotRefused("cast_by_voter")  # the member voted themselves since: a state conflict
         existing.choice = stored
         existing.reason = reason
         existing.cast_by_id = cast_by
