@@ -135,3 +135,19 @@ def test_the_results_page_is_accessible(new_page: Callable[..., Page], session, 
     check_accessibility(page)
     page.goto(f"/motions/{motion.id}/ballots")
     check_accessibility(page)
+
+
+def test_the_focus_stays_on_the_ballot_button_after_htmx_swaps_the_panel(
+    new_page: Callable[..., Page], session, voters
+) -> None:
+    motion = open_motion(session, voters)
+    voter = voters.of("carrier")
+    page = new_page()
+    page.goto("/")
+    sign_in(page, voter.email, PASSWORD)
+    page.goto(f"/motions/{motion.id}")
+    choose_radio(page, "#ballot-panel", "Abstain")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        activate(page, "#ballot-panel button[type=submit]")
+    expect(page.locator("#ballot-panel")).to_contain_text("Recorded: Abstain")
+    expect(page.locator(f"#ballot-submit-{voter.id}")).to_be_focused()
