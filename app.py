@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import amendments.models  # noqa: F401
     import core.audit
     import core.mail  # noqa: F401
+    import decisions.models  # noqa: F401
     import governance.auth
     import governance.models  # noqa: F401
     import notifications.models  # noqa: F401
@@ -91,24 +92,27 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from agreements.views import register as register_agreements
     from amendments.views import register as register_amendments
+    from decisions.views import register as register_decisions
     from governance.views import register as register_governance
+    from moderation.views import register as register_moderation
+    from notifications.views import register as register_notifications
     from participation.views import register as register_participation
 
     register_governance(app)
     register_agreements(app)
     register_amendments(app)
-    from moderation.views import register as register_moderation
-    from notifications.views import register as register_notifications
-
     register_moderation(app)
     register_notifications(app)
     register_participation(app)
+    register_decisions(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from decisions.cli import register as register_decisions_cli
     from governance.cli import register
 
     register(app)
+    register_decisions_cli(app)
 
 
 def _refuse_demo_data_in_production(app: Flask) -> None:

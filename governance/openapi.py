@@ -429,6 +429,7 @@ is `private, no-store`. Responses vary by `Authorization`, `Cookie` and `Accept-
 def build_document(session_cookie_name: str = "session") -> dict[str, Any]:
     # Imported here: the agreements part builds on this module's helpers.
     from agreements import openapi_paths as agreements
+    from decisions import openapi_paths as decisions
 
     return {
         "openapi": "3.1.0",
@@ -445,12 +446,13 @@ def build_document(session_cookie_name: str = "session") -> dict[str, Any]:
             {"name": "account"},
             {"name": "meta"},
             *agreements.tags(),
+            *decisions.tags(),
         ],
-        "paths": {**_paths(), **agreements.paths()},
+        "paths": {**_paths(), **agreements.paths(), **decisions.paths()},
         "components": {
-            "schemas": {**_schemas(), **agreements.schemas()},
-            "parameters": {**_parameters(), **agreements.parameters()},
-            "responses": {**_responses(), **agreements.responses()},
+            "schemas": {**_schemas(), **agreements.schemas(), **decisions.schemas()},
+            "parameters": {**_parameters(), **agreements.parameters(), **decisions.parameters()},
+            "responses": {**_responses(), **agreements.responses(), **decisions.responses()},
             "headers": _headers(),
             "securitySchemes": {
                 "bearerAuth": {

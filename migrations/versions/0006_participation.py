@@ -1,7 +1,7 @@
 """comment threads, statements and support
 
 Revision ID: 0006_participation
-Revises: 0004_participation_core
+Revises: 0005_decisions
 Create Date: 2026-11-26 05:44:00.365575
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_participation'
-down_revision = '0004_participation_core'
+down_revision = '0005_decisions'
 branch_labels = None
 depends_on = None
 

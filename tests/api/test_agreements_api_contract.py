@@ -18,7 +18,7 @@ from agreements.services import catalogue, drafts
 from agreements.services import versions as versions_service
 from core.errors import Conflict
 from governance.models import Organisation
-from tests.api import test_contract
+from tests.api import test_contract, test_decisions_api_contract
 from tests.api.conftest import Cast
 
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -613,6 +613,7 @@ def test_every_response_matches_the_document_and_every_documented_status_is_seen
 
 def test_the_two_contract_tests_together_cover_every_documented_path(openapi_document: dict) -> None:
     covered = {case.path for case in CASES} | {case.path for case in test_contract.CASES}
+    covered |= {case.path for case in test_decisions_api_contract.CASES}
     assert set(openapi_document["paths"]) == covered
 
 

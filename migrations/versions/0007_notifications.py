@@ -1,7 +1,7 @@
 """notifications: follows, notifications, preferences per kind, daily digests
 
-Revision ID: 0008_notifications
-Revises: 0004_participation_core
+Revision ID: 0007_notifications
+Revises: 0006_participation
 Create Date: 2026-11-26 05:44:07.484883
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_notifications'
+revision = '0007_notifications'
 down_revision = '0006_participation'
 branch_labels = None
 depends_on = None
