@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agreements.demo_participation import seed_decision, seed_discussion
 from agreements.domain.compliance import Requirements
 from agreements.domain.sections import SectionKind
 from agreements.models import Document, DocumentVersion, DraftSection
@@ -330,6 +331,8 @@ def _seed_agreement(session: Session, facilitator: User, space: Space, framework
         session, facilitator, agreement.id, "start_negotiation",
         note="23 Rückmeldungen aus der Beteiligungsphase werden eingearbeitet.",
     )  # fmt: skip
+    # Comments, a statement and two amendments; the accepted one brings the new goal text into the draft.
+    seed_discussion(session, agreement.id, goals_title=GOALS.title, goals_body=GOALS_AFTER_CONSULTATION.body)
     _replace(session, facilitator, agreement, GOALS.title, GOALS_AFTER_CONSULTATION)
     _replace(session, facilitator, agreement, QUALITY_STANDARD.title, QUALITY_AFTER_CONSULTATION)
     versions.publish_version(
@@ -350,10 +353,8 @@ def _seed_agreement(session: Session, facilitator: User, space: Space, framework
     )  # fmt: skip
 
     lifecycle.change_status(session, facilitator, agreement.id, "put_to_vote")
-    lifecycle.change_status(
-        session, facilitator, agreement.id, "adopt", in_force_from=date(2026, 7, 1),
-        note="Beschluss des Runden Tisches Gröpelingen vom 16. Juni 2026.",
-    )  # fmt: skip
+    # The round table adopts it by a motion that needs the approval of every party.
+    seed_decision(session, agreement.id, space.id)
     return 3
 
 

@@ -73,3 +73,24 @@ def test_the_demo_agreement_can_be_found(session) -> None:
     seed_agreements(session)
     hits, _ = search(session, PortalFilter(query="Trägerbudget"))
     assert AGREEMENT_TITLE in {hit.document.title for hit in hits}
+
+
+def test_the_demo_agreement_was_discussed_amended_and_adopted_by_every_party(session) -> None:
+    from amendments.models import Amendment
+    from core.audit import verify_chain
+    from decisions.models import Motion
+    from participation.models import Comment
+
+    seed_demo(session)
+    seed_agreements(session)
+    agreement = session.scalar(select(Document).where(Document.title == AGREEMENT_TITLE))
+    assert agreement.status == "adopted"
+    merged, rejected = session.scalars(select(Amendment).order_by(Amendment.number)).all()
+    assert merged.status == "merged" and merged.merged_version.number == 2
+    assert rejected.status == "rejected" and rejected.decision_note
+    assert any("Türkisch" in section.body for section in agreement.versions[1].sections)
+    adoption, next_meeting = session.scalars(select(Motion).order_by(Motion.id)).all()
+    assert (adoption.state, adoption.outcome, adoption.effect) == ("closed", "accepted", "adopted")
+    assert next_meeting.state == "open"
+    assert session.scalar(select(func.count()).select_from(Comment)) == 3
+    assert verify_chain(session).intact
