@@ -56,7 +56,9 @@ def test_a_proxy_votes_for_a_member_of_the_same_party_and_the_record_says_so(ses
     assert refused.value.code == "cast_by_voter"
     motion = motions.close_motion(session, voters.facilitator, motion.id)
     assert motion.result["detail"]["counts"] == {"yes": 0, "no": 1, "abstain": 1}
-    cast = session.scalars(select(AuditEntry).where(AuditEntry.action == "ballot.cast")).all()
+    cast = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "ballot.cast").order_by(AuditEntry.id)
+    ).all()
     assert cast[0].details == {
         "motion_id": motion.id,
         "voter_id": grantor.id,
