@@ -166,8 +166,18 @@ def _field_of(problem_field: str | None) -> str:
     )
 
 
+def _document_allowed(document: Document | None, space: Space, *, admin: bool) -> bool:
+    """A motion is about an agreement of its own space, or, put by an administrator, about a Land-wide
+    framework with a published version (frameworks belong to no space)."""
+    if document is None:
+        return False
+    if document.kind == "agreement":
+        return document.space_id == space.id
+    return admin and document.kind == "framework" and bool(document.versions)
+
+
 def _validate(
-    session: Session, space: Space, values: MotionInput
+    session: Session, space: Space, values: MotionInput, *, admin: bool = False
 ) -> tuple[dict[str, Any], list[OptionInput]]:
     """The parameters' JSON form and the options, or InvalidInput with codes per field."""
     errors: dict[str, list[str]] = {}
@@ -198,7 +208,7 @@ def _validate(
         fail("method", "needs_yes_no_method")
     if values.kind == Kind.ADOPT_VERSION:
         document = session.get(Document, values.document_id) if values.document_id else None
-        if document is None or document.kind != "agreement" or document.space_id != space.id:
+        if not _document_allowed(document, space, admin=admin):
             fail("document_id", "required" if values.document_id is None else "unknown_document")
         elif values.document_version_id is not None:
             version = session.get(DocumentVersion, values.document_version_id)
@@ -206,7 +216,7 @@ def _validate(
                 fail("document_version_id", "unknown_version")
     elif values.document_id is not None:
         document = session.get(Document, values.document_id)
-        if document is None or document.kind != "agreement" or document.space_id != space.id:
+        if not _document_allowed(document, space, admin=admin):
             fail("document_id", "unknown_document")
     if values.kind == Kind.ACCEPT_AMENDMENT:
         if values.amendment_id is None:
@@ -333,8 +343,8 @@ def _details(motion: Motion, **more: Any) -> dict[str, Any]:
 
 
 def create_motion(session: Session, user: User, *, space_id: int, values: MotionInput) -> Motion:
-    space, _actor = require_may_create(session, user, space_id)
-    parameters, options = _validate(session, space, values)
+    space, actor = require_may_create(session, user, space_id)
+    parameters, options = _validate(session, space, values, admin=actor.acts_as_admin)
     motion = Motion(space_id=space.id, created_by_id=user.id, state=MotionState.DRAFT.value)
     session.add(motion)
     _apply(session, motion, values, parameters, options)
@@ -352,8 +362,8 @@ def create_motion(session: Session, user: User, *, space_id: int, values: Motion
 
 
 def update_motion(session: Session, user: User, motion_id: int, values: MotionInput) -> Motion:
-    motion, _actor, _context = load(session, user, motion_id, MotionPermission.EDIT, lock=True)
-    parameters, options = _validate(session, motion.space, values)
+    motion, actor, _context = load(session, user, motion_id, MotionPermission.EDIT, lock=True)
+    parameters, options = _validate(session, motion.space, values, admin=actor.acts_as_admin)
     _apply(session, motion, values, parameters, options)
     audit.record(
         session,
@@ -528,7 +538,13 @@ def _effect_user(session: Session, user: User | None, motion: Motion) -> User | 
 def _apply_outcome(session: Session, user: User | None, motion: Motion) -> None:
     effect = ""
     try:
-        if motion.kind == Kind.ADOPT_VERSION and motion.outcome == "accepted" and motion.document_id:
+        # A framework has no adoption step of its own: the stored result is the decision.
+        if (
+            motion.kind == Kind.ADOPT_VERSION
+            and motion.outcome == "accepted"
+            and motion.document_id
+            and session.get(Document, motion.document_id).kind == "agreement"
+        ):
             from agreements.services import lifecycle
 
             by = _effect_user(session, user, motion)

@@ -176,6 +176,13 @@ def _form_choices(form: MotionForm, space_id: int) -> None:
             .order_by(Document.title)
         )
     )
+    if current_user.is_admin:
+        # Administrators also put Land-wide frameworks to a vote (see motions._document_allowed).
+        documents += db.session.scalars(
+            select(Document)
+            .where(Document.kind == "framework", Document.versions.any())
+            .order_by(Document.title)
+        )
     amendments = list(
         db.session.scalars(
             select(Amendment)
