@@ -54,6 +54,7 @@ def test_a_mention_is_mailed_at_once_with_a_link_and_an_unsubscribe_link_and_onl
     session, people
 ) -> None:
     agreement = agreement_with_versions(session, people)
+    people.member.locale = "en"  # mail comes in the reader's language (German: see below)
     mention(session, people, agreement, people.member)
     result = mailing.prepare_mail(session, today=TODAY)
     assert result.immediate == 1
@@ -70,6 +71,7 @@ def test_a_mention_is_mailed_at_once_with_a_link_and_an_unsubscribe_link_and_onl
 
 def test_the_daily_digest_is_built_once_a_day_and_never_repeats_an_item(session, people) -> None:
     agreement = agreement_with_versions(session, people)
+    people.member.locale = "en"
     follow(session, people.member, "agreement", agreement.id)
     versions.publish_version(session, people.facilitator, agreement.id, change_summary="Fassung 2")
     versions.publish_version(session, people.facilitator, agreement.id, change_summary="Fassung 3")
@@ -159,6 +161,7 @@ def test_each_mail_is_composed_in_its_readers_language(session, people) -> None:
                  "Oktober", "November", "Dezember"]  # fmt: skip
     assert f"{ends_on.day}. {months_de[ends_on.month - 1]} {ends_on.year}" in german
     assert f"{ends_on.strftime('%B')} {ends_on.day}, {ends_on.year}" in english
+    assert "Die Beteiligungsphase zu „" in german and "The consultation on “" in english
 
 
 def test_personal_data_lists_follows_choices_and_notifications(session, people) -> None:
