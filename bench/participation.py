@@ -142,6 +142,9 @@ def add_comments(session, document, people, count: int, rng: random.Random) -> N
     session.commit()
 
 
+FEW_AMENDMENTS = 3
+
+
 def add_amendments(session, document, people, count: int) -> None:
     from amendments.models import Amendment
 
@@ -189,6 +192,9 @@ def prepare(app, args: argparse.Namespace) -> tuple[int, int]:
         many = agreement_in_consultation(session, facilitator, space.id, "Große Beteiligung", 10)
         add_comments(session, few, people, args.few, rng)
         add_comments(session, many, people, args.comments, rng)
+        # A few amendments on the small one too: an empty panel needs fewer statements than a full one,
+        # and the comparison is about the number of comments and amendments, not their presence.
+        add_amendments(session, few, people, FEW_AMENDMENTS)
         add_amendments(session, many, people, args.amendments)
         advocate = session.scalar(select(User).where(User.email == "advocate@example.org"))
         for organisation in represented_organisations(session, advocate)[:1]:
@@ -202,7 +208,8 @@ def prepare(app, args: argparse.Namespace) -> tuple[int, int]:
         ids = few.id, many.id
         db.session.remove()
     print(
-        f"\nPrepared in {time.perf_counter() - started:.1f} s: agreement {ids[0]} with {args.few} comments, "
+        f"\nPrepared in {time.perf_counter() - started:.1f} s: agreement {ids[0]} with {args.few} comments "
+        f"and {FEW_AMENDMENTS} amendments, "
         f"agreement {ids[1]} with {args.comments} comments and {args.amendments} amendments"
     )
     return ids
