@@ -1,11 +1,16 @@
-"""Cache of whole pages for anonymous visitors, invalidated by any change anywhere.
+"""Cache of whole pages, invalidated by any change anywhere.
 
 Every state change writes an audit entry (see core.audit), so the newest audit entry id is a
 version number for all data. A worker reads it at most every VERSION_TTL_SECONDS, and at once after
-it committed an audit entry itself; so a change made through another worker reaches anonymous
-visitors within that time, and one's own changes immediately. Only pages without per-visitor
-content are cached (no forms with CSRF tokens, no flashed messages), and only for visitors without
-a session or credentials.
+it committed an audit entry itself; so a change made through another worker reaches visitors within
+that time, and one's own changes immediately. Entries also expire after PAGE_TTL_SECONDS, so text that
+depends on the date (a consultation that ended at midnight) is never older than that.
+
+Anonymous visitors share one copy of a page. A signed-in viewer gets their own copy, keyed by their
+session's user id (which includes the account's session version: a password change, deactivation or
+deletion is audited and changes it), their form token and the per-person state that changes without an
+audit entry (registered with :func:`register_viewer_state`, e.g. the unread notification count). Pages
+with flashed messages are never cached, nor requests with credentials in headers.
 """
 
 from __future__ import annotations
@@ -28,9 +33,19 @@ from core.audit import AUDIT_WRITTEN, AuditEntry
 from core.extensions import db
 
 MAX_ENTRIES = 512
+PAGE_TTL_SECONDS = 60.0
+# Session keys that say who the viewer is, but nothing that a cached page could lose (no flashes).
+SIGNED_IN_SESSION_KEYS = {"lang", "_fresh", "_user_id", "_id", "csrf_token", "_remember", "_remember_seconds"}
 
 _lock = threading.Lock()
-_pages: OrderedDict[tuple, tuple[int, bytes, int, dict[str, str]]] = OrderedDict()
+_pages: OrderedDict[tuple, tuple[int, float, bytes, int, dict[str, str]]] = OrderedDict()
+_viewer_state: list[Callable[[int], Any]] = []
+
+
+def register_viewer_state(reader: Callable[[int], Any]) -> None:
+    """Add per-person state (by user id) that changes without an audit entry to signed-in page keys."""
+    if reader not in _viewer_state:
+        _viewer_state.append(reader)
 
 
 _NEWEST_ENTRY = select(func.max(AuditEntry.id))
@@ -92,6 +107,26 @@ def _session_holds_only_language() -> bool:
     return set(session.keys()) <= {"lang", "_fresh"}
 
 
+def _signed_in_viewer() -> int | None:
+    """The signed-in viewer's user id when their page may come from the cache, else None."""
+    if request.method != "GET" or request.authorization or "_user_id" not in session:
+        return None
+    if not set(session.keys()) <= SIGNED_IN_SESSION_KEYS:
+        return None
+    try:
+        return int(str(session["_user_id"]).split(":", 1)[0])
+    except ValueError:
+        return None
+
+
+def _viewer_key(user_id: int) -> tuple:
+    return (
+        str(session.get("_user_id")),
+        str(session.get("csrf_token", "")),
+        tuple(reader(user_id) for reader in _viewer_state),
+    )
+
+
 def clear() -> None:
     with _lock:
         _pages.clear()
@@ -100,37 +135,47 @@ def clear() -> None:
 
 
 def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache the view's page for anonymous visitors (one copy) and signed-in viewers (one copy each)."""
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not _cacheable_request():
+        viewer = _signed_in_viewer()
+        if viewer is None and not _cacheable_request():
             return view(*args, **kwargs)
-        key = (
+        page = (
             request.path,
             request.query_string,
             str(get_locale()),
             request.headers.get("HX-Request", ""),
         )
         version = data_version()
+        # The key is read before the view (to find a copy) and again after it, because the first page
+        # of a session creates its form token.
+        key = (*page, _viewer_key(viewer)) if viewer is not None else page
+        now = time.monotonic()
         with _lock:
             hit = _pages.get(key)
-            if hit is not None and hit[0] == version:
+            if hit is not None and hit[0] == version and now - hit[1] < PAGE_TTL_SECONDS:
                 _pages.move_to_end(key)
-                _, body, status, headers = hit
+                _, _, body, status, headers = hit
                 return Response(body, status=status, headers=headers)
         response = view(*args, **kwargs)
         response = response if isinstance(response, Response) else _to_response(response)
-        if (
-            response.status_code in (200, 404)
-            and not response.direct_passthrough
-            and _session_holds_only_language()
-        ):
-            body = response.get_data()
-            headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-            with _lock:
-                _pages[key] = (version, body, response.status_code, headers)
-                _pages.move_to_end(key)
-                while len(_pages) > MAX_ENTRIES:
-                    _pages.popitem(last=False)
+        if response.status_code not in (200, 404) or response.direct_passthrough:
+            return response
+        if viewer is not None:
+            if _signed_in_viewer() != viewer:
+                return response  # the page flashed a message or the viewer changed
+            key = (*page, _viewer_key(viewer))
+        elif not _session_holds_only_language():
+            return response
+        body = response.get_data()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        with _lock:
+            _pages[key] = (version, now, body, response.status_code, headers)
+            _pages.move_to_end(key)
+            while len(_pages) > MAX_ENTRIES:
+                _pages.popitem(last=False)
         return response
 
     return wrapper

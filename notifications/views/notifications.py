@@ -32,10 +32,14 @@ def unread_notification_count() -> int:
     """For the header: one cheap query per signed-in page, none for anonymous visitors."""
     if not current_user.is_authenticated:
         return 0
+    return unread_count_of(current_user.id)
+
+
+def unread_count_of(user_id: int) -> int:
     # Kept on the request (g outlives requests while an app context is held).
     count = getattr(request, "raumrat_unread_notifications", None)
     if count is None:
-        count = request.raumrat_unread_notifications = centre.unread_count(db.session, current_user.id)
+        count = request.raumrat_unread_notifications = centre.unread_count(db.session, user_id)
     return count
 
 

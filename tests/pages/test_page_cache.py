@@ -1,4 +1,5 @@
-"""Anonymous pages are served from cache until any data changes (every change writes an audit entry)."""
+"""Pages are served from cache until any data changes (every change writes an audit entry): one copy
+for anonymous visitors, one per signed-in viewer."""
 
 from __future__ import annotations
 
@@ -91,3 +92,79 @@ def test_changes_made_by_another_worker_show_once_the_version_is_read_again(
     assert "Neu im Westen" not in client.get(url).text  # still within the version's time to live
     monkeypatch.setattr(pagecache, "VERSION_TTL_SECONDS", 0.0)
     assert "Neu im Westen" in client.get(url).text
+
+
+def test_each_signed_in_viewer_gets_their_own_copy_until_something_changes(
+    app, session, make_user, login, space_by_code
+):
+    from governance.models import User
+
+    pagecache.clear()
+    space = space_by_code("04011440")
+    mia, max_ = make_user("mia"), make_user("max")
+    session.add(SpaceMembership(space=space, user=mia, party="beneficiary", status="active"))
+    session.commit()
+    url = f"/spaces/{space.id}"
+    as_mia, as_max = app.test_client(), app.test_client()
+    for client, user in ((as_mia, mia), (as_max, max_)):
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = user.get_id()
+            flask_session["lang"] = "en"
+    mia_page = as_mia.get(url).text
+    max_page = as_max.get(url).text
+    # The header names the viewer: each gets their own copy, never the other's.
+    assert f"({mia.public_name})" in mia_page and f"({max_.public_name})" in max_page
+    assert f"({max_.public_name})" not in mia_page
+    # A repeat costs only the data version and the viewer's unread count, and gives the same page.
+    assert count_queries(app, as_mia, url) <= 2
+    assert as_mia.get(url).text == mia_page
+    # A change anywhere (here: Max's name) is shown at once, also in the other viewer's copy.
+    user = session.get(User, max_.id)
+    from governance.services import accounts
+
+    accounts.change_names(session, user, display_name="Maximilian", pseudonym="")
+    assert count_queries(app, as_mia, url) > 2
+
+
+def test_a_signed_in_page_shows_a_flashed_message_once_and_is_not_cached_with_it(
+    app, client, session, make_user, login, space_by_code
+):
+    pagecache.clear()
+    space = space_by_code("04011440")
+    login(make_user("mia"))
+    url = f"/spaces/{space.id}"
+    client.get(url)
+    with client.session_transaction() as flask_session:
+        flask_session["_flashes"] = [("success", "Gespeichert und gemerkt.")]
+    assert "Gespeichert und gemerkt." in client.get(url).text
+    assert "Gespeichert und gemerkt." not in client.get(url).text
+
+
+def test_reading_notifications_updates_the_count_in_a_cached_page(
+    app, client, session, make_user, login, space_by_code
+):
+    from notifications.models import Notification
+
+    pagecache.clear()
+    space = space_by_code("04011440")
+    mia = make_user("mia")
+    session.add(Notification(user_id=mia.id, kind="mention", params={"title": "Teilhabe"}, link="/"))
+    session.commit()
+    login(mia)
+    url = f"/spaces/{space.id}"
+    before = client.get(url).text
+    session.query(Notification).update({"read_at": db.func.current_timestamp()})
+    session.commit()  # no audit entry: reading is no change of shared data
+    after = client.get(url).text
+    assert before != after
+
+
+def test_cached_pages_expire_so_date_dependent_text_is_never_old(
+    app, client, session, make_user, login, space_by_code, monkeypatch
+):
+    pagecache.clear()
+    url = f"/spaces/{space_by_code('04011440').id}"
+    client.get(url)
+    assert count_queries(app, client, url) == 0
+    monkeypatch.setattr(pagecache, "PAGE_TTL_SECONDS", 0.0)
+    assert count_queries(app, client, url) > 0
