@@ -119,6 +119,10 @@ def _signed_in_viewer() -> int | None:
         return None
 
 
+def _language_inputs() -> tuple[str, str]:
+    return str(session.get("lang", "")), str(request.accept_languages.best_match(("de", "en")) or "")
+
+
 def _viewer_key(user_id: int) -> tuple:
     return (
         str(session.get("_user_id")),
@@ -145,7 +149,9 @@ def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
         page = (
             request.path,
             request.query_string,
-            str(get_locale()),
+            # A viewer's language follows from the session, their account (part of the data version) and
+            # the browser: keying on those spares loading the account just to learn it.
+            _language_inputs() if viewer is not None else str(get_locale()),
             request.headers.get("HX-Request", ""),
         )
         version = data_version()

@@ -168,3 +168,16 @@ def test_cached_pages_expire_so_date_dependent_text_is_never_old(
     assert count_queries(app, client, url) == 0
     monkeypatch.setattr(pagecache, "PAGE_TTL_SECONDS", 0.0)
     assert count_queries(app, client, url) > 0
+
+
+def test_a_signed_in_viewer_who_switches_language_gets_the_page_in_that_language(
+    app, client, make_user, login, space_by_code
+):
+    pagecache.clear()
+    url = f"/spaces/{space_by_code('04011440').id}"
+    login(make_user("mia"))
+    assert 'lang="en"' in client.get(url).text
+    client.get("/language/de")
+    assert 'lang="de"' in client.get(url).text
+    client.get("/language/en")
+    assert 'lang="en"' in client.get(url).text
