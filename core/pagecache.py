@@ -8,9 +8,9 @@ depends on the date (a consultation that ended at midnight) is never older than 
 
 Anonymous visitors share one copy of a page. A signed-in viewer gets their own copy, keyed by their
 session's user id (which includes the account's session version: a password change, deactivation or
-deletion is audited and changes it), their form token and the per-person state that changes without an
-audit entry (registered with :func:`register_viewer_state`, e.g. the unread notification count). Pages
-with flashed messages are never cached, nor requests with credentials in headers.
+deletion is audited and changes it), their form token and language inputs; what else is personal on a
+page (memberships, follows, the unread notification count) changes only with an audit entry too.
+Pages with flashed messages are never cached, nor requests with credentials in headers.
 """
 
 from __future__ import annotations
@@ -39,13 +39,6 @@ SIGNED_IN_SESSION_KEYS = {"lang", "_fresh", "_user_id", "_id", "csrf_token", "_r
 
 _lock = threading.Lock()
 _pages: OrderedDict[tuple, tuple[int, float, bytes, int, dict[str, str]]] = OrderedDict()
-_viewer_state: list[Callable[[int], Any]] = []
-
-
-def register_viewer_state(reader: Callable[[int], Any]) -> None:
-    """Add per-person state (by user id) that changes without an audit entry to signed-in page keys."""
-    if reader not in _viewer_state:
-        _viewer_state.append(reader)
 
 
 _NEWEST_ENTRY = select(func.max(AuditEntry.id))
@@ -123,12 +116,8 @@ def _language_inputs() -> tuple[str, str]:
     return str(session.get("lang", "")), str(request.accept_languages.best_match(("de", "en")) or "")
 
 
-def _viewer_key(user_id: int) -> tuple:
-    return (
-        str(session.get("_user_id")),
-        str(session.get("csrf_token", "")),
-        tuple(reader(user_id) for reader in _viewer_state),
-    )
+def _viewer_key() -> tuple[str, str]:
+    return str(session.get("_user_id")), str(session.get("csrf_token", ""))
 
 
 def clear() -> None:
@@ -157,7 +146,7 @@ def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
         version = data_version()
         # The key is read before the view (to find a copy) and again after it, because the first page
         # of a session creates its form token.
-        key = (*page, _viewer_key(viewer)) if viewer is not None else page
+        key = (*page, _viewer_key()) if viewer is not None else page
         now = time.monotonic()
         with _lock:
             hit = _pages.get(key)
@@ -172,7 +161,7 @@ def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
         if viewer is not None:
             if _signed_in_viewer() != viewer:
                 return response  # the page flashed a message or the viewer changed
-            key = (*page, _viewer_key(viewer))
+            key = (*page, _viewer_key())
         elif not _session_holds_only_language():
             return response
         body = response.get_data()

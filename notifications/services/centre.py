@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import NotFound, PermissionDenied
 from core.timeutil import utcnow
 from governance.models import User
@@ -69,8 +70,10 @@ def mark_read(session: Session, user: Any, notification_id: int) -> Notification
     if notification is None or notification.user_id != me.id:
         raise NotFound("notification not found")
     if notification.read_at is None:
-        # Reading is the person's own state, like a mail client's: not an audited change.
         notification.read_at = utcnow()
+        # Audited like every change: the entry also tells cached pages that the unread count moved.
+        audit.record(session, actor_id=me.id, action="notification.read", object_type="notification",
+                     object_id=notification.id)  # fmt: skip
         session.commit()
     return notification
 
@@ -82,5 +85,8 @@ def mark_all_read(session: Session, user: Any) -> int:
         .where(Notification.user_id == me.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     ).rowcount
+    if changed:
+        audit.record(session, actor_id=me.id, action="notification.all_read", object_type="user",
+                     object_id=me.id, details={"count": changed})  # fmt: skip
     session.commit()
     return changed or 0
