@@ -127,7 +127,7 @@ def clear() -> None:
         _last_read[0] = None
 
 
-def cached_for_anonymous(view: Callable[..., Any]) -> Callable[..., Any]:
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Cache the view's page for anonymous visitors (one copy) and signed-in viewers (one copy each)."""
 
     @functools.wraps(view)

@@ -37,7 +37,7 @@ from agreements.services.drafts import TEXT_FIELDS, DraftConflict
 from agreements.services.snapshots import SectionContent
 from core.errors import Conflict, InvalidInput, NotFound
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.web import is_htmx_request
 
 bp = Blueprint("documents", __name__)
@@ -124,7 +124,7 @@ def show_service_errors(form: FlaskForm, error: InvalidInput) -> list[str]:
 
 
 @bp.get("/spaces/<int:space_id>/agreements")
-@cached_for_anonymous
+@cached_page
 def space_agreements(space_id: int) -> ResponseReturnValue:
     listing = pages.space_agreements(db.session, current_user, space_id)
     return render_template("agreements/space_list.html", listing=listing, space=listing.space)
@@ -189,7 +189,7 @@ def _document_page(
 
 
 @bp.get(DOCUMENT)
-@cached_for_anonymous
+@cached_page
 def show(collection: str, document_id: int) -> ResponseReturnValue:
     return _document_page(collection, document_id)
 
@@ -257,7 +257,7 @@ def adopt_framework(document_id: int) -> ResponseReturnValue:
 
 
 @bp.get(DOCUMENT + "/versions/<int:number>")
-@cached_for_anonymous
+@cached_page
 def version(collection: str, document_id: int, number: int) -> ResponseReturnValue:
     document, frozen, framework_version = pages.version_page(
         db.session, current_user, document_id, number, kind=_kind(collection)
@@ -268,7 +268,7 @@ def version(collection: str, document_id: int, number: int) -> ResponseReturnVal
 
 
 @bp.get(DOCUMENT + "/compare")
-@cached_for_anonymous
+@cached_page
 def compare(collection: str, document_id: int) -> ResponseReturnValue:
     kind = _kind(collection)
     document, numbers = pages.version_numbers(db.session, current_user, document_id, kind=kind)
@@ -296,7 +296,7 @@ def compare(collection: str, document_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/agreements/<int:document_id>/versions/<int:number>/framework-diff")
-@cached_for_anonymous
+@cached_page
 def framework_diff(document_id: int, number: int) -> ResponseReturnValue:
     comparison = versions.compare_with_framework(db.session, current_user, document_id, number)
     view = "side" if request.args.get("view") == "side" else "inline"

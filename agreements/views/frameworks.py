@@ -15,13 +15,13 @@ from agreements.framework_forms import NewFrameworkForm, RequirementsForm
 from agreements.services import drafts, frameworks
 from core.errors import InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 
 bp = Blueprint("frameworks", __name__, url_prefix="/frameworks")
 
 
 @bp.get("")
-@cached_for_anonymous
+@cached_page
 def index() -> ResponseReturnValue:
     return render_template(
         "frameworks/index.html",

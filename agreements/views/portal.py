@@ -12,7 +12,7 @@ from agreements.services import feeds, search
 from agreements.services.feeds import AtomEntry, AtomFeed, FeedItem
 from core.errors import InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.web import render_page_or_fragment
 from governance.parties import Party
 
@@ -40,7 +40,7 @@ def status_filter_labels() -> dict[str, str]:
 
 
 @bp.get("/portal")
-@cached_for_anonymous
+@cached_page
 def index() -> ResponseReturnValue:
     args = request.args
     errors: dict[str, list[str]] = {}
@@ -146,7 +146,7 @@ def _atom(title: str, alternate: str, items: list[FeedItem]) -> Response:
 
 
 @bp.get("/feeds/versions.atom")
-@cached_for_anonymous
+@cached_page
 def versions_feed() -> ResponseReturnValue:
     return _atom(
         _("Raumrat: new versions and status changes"),
@@ -156,7 +156,7 @@ def versions_feed() -> ResponseReturnValue:
 
 
 @bp.get("/spaces/<int:space_id>/feed.atom")
-@cached_for_anonymous
+@cached_page
 def space_feed(space_id: int) -> ResponseReturnValue:
     space, items = feeds.space_feed_items(db.session, space_id)
     return _atom(

@@ -21,7 +21,7 @@ from amendments.services import amendments, pages, publishing
 from amendments.services.amendments import Outcome
 from core.errors import Conflict, InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.web import is_htmx_request, render_page_or_fragment
 
 bp = Blueprint("amendments", __name__)
@@ -83,7 +83,7 @@ def message_for(name: str, code: str) -> str:
 
 
 @bp.get(BASE)
-@cached_for_anonymous
+@cached_page
 def index(document_id: int) -> ResponseReturnValue:
     listing = pages.listing(db.session, current_user, document_id, request.args.get("status"))
     return render_page_or_fragment(
@@ -201,7 +201,7 @@ def _show(document_id: int, number: int, *, status: int = 200, **extra: Any) -> 
 
 
 @bp.get(ONE)
-@cached_for_anonymous
+@cached_page
 def show(document_id: int, number: int) -> ResponseReturnValue:
     return _show(document_id, number)
 

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from core.errors import InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.web import render_page_or_fragment
 from governance.labels import ORGANISATION_ROLE_LABELS
 from governance.organisation_forms import AddMemberForm, OrganisationForm
@@ -53,7 +53,7 @@ def show_service_errors(form: FlaskForm, error: InvalidInput) -> None:
 
 
 @bp.get("")
-@cached_for_anonymous
+@cached_page
 def index() -> ResponseReturnValue:
     kind = request.args.get("kind", "")
     query = request.args.get("q", "")
@@ -92,7 +92,7 @@ def _show_page(
 
 
 @bp.get("/<int:organisation_id>")
-@cached_for_anonymous
+@cached_page
 def show(organisation_id: int) -> ResponseReturnValue:
     return _show_page(organisation_id)
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from core.errors import InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous, cached_fragment
+from core.pagecache import cached_fragment, cached_page
 from core.web import render_page_or_fragment
 from governance.forms import SpaceGroupForm
 from governance.parties import Party, UnitLevel
@@ -28,7 +28,7 @@ def filter_messages() -> dict[str, str]:
 
 
 @bp.get("")
-@cached_for_anonymous
+@cached_page
 def directory() -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     try:
@@ -62,7 +62,7 @@ def directory() -> ResponseReturnValue:
 
 
 @bp.get("/<int:space_id>")
-@cached_for_anonymous
+@cached_page
 def show(space_id: int) -> ResponseReturnValue:
     page = spaces.space_page(db.session, current_user, space_id, include_member_names=False)
     members_html = None

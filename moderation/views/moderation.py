@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from core.errors import Conflict, InvalidInput
 from core.extensions import db
-from core.pagecache import cached_for_anonymous
+from core.pagecache import cached_page
 from core.web import is_htmx_request, render_page_or_fragment, safe_next_url
 from moderation.forms import BlockForm, DismissForm, HideForm, LiftForm, RestoreForm
 from moderation.services import moderation
@@ -208,7 +208,7 @@ def lift(space_id: int, block_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/spaces/<int:space_id>/moderation-log")
-@cached_for_anonymous
+@cached_page
 def log(space_id: int) -> ResponseReturnValue:
     space, entries = moderation.moderation_log(db.session, current_user, space_id)
     return render_template("moderation/log.html", space=space, entries=entries)
