@@ -16,10 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
-import importlib.metadata  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import pstats  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
@@ -29,10 +27,11 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
+import environment  # noqa: E402
 import loadgen  # noqa: E402
 import querycount  # noqa: E402
 import seeding  # noqa: E402
-from environment import cpu_model, git_state  # noqa: E402
+from environment import git_state  # noqa: E402
 
 # The bar: the public pages serve at least this share of /healthz's requests per second.
 TARGET_RATIO = 0.5
@@ -552,28 +551,9 @@ def run(args: argparse.Namespace, database_url: str) -> int:
 
 
 def print_environment(app, args: argparse.Namespace) -> None:
-    from sqlalchemy import text
-
-    from core.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-        if engine.dialect.name == "sqlite":
-            import sqlite3
-
-            database = f"SQLite {sqlite3.sqlite_version} (file in a temporary folder)"
-        else:
-            version = db.session.scalar(text("SHOW server_version"))
-            database = f"PostgreSQL {version} ({engine.url.render_as_string(hide_password=True)})"
-        db.session.remove()
-    cpus = os.cpu_count()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
-    packages = ("Flask", "SQLAlchemy", "Jinja2", "gunicorn", "weasyprint")
-    versions = ", ".join(f"{name} {importlib.metadata.version(name)}" for name in packages)
-    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    database = environment.database(app)
     print("Raumrat agreements benchmark")
-    print(f"  CPU:        {cpus} CPUs ({usable} usable), {cpu_model()}; load average {load} before the run")
-    print(f"  Python:     {platform.python_implementation()} {platform.python_version()} ({versions})")
+    print("\n".join(environment.machine_lines(("Flask", "SQLAlchemy", "Jinja2", "gunicorn", "weasyprint"))))
     print(f"  Database:   {database}")
     if args.skip_load:
         print("  Load:       none (--skip-load)")

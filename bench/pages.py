@@ -7,9 +7,7 @@ Prints figures; exits non-zero only when a page does not answer 200 or the serve
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import os
-import platform
 import secrets
 import statistics
 import sys
@@ -18,10 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import environment
 import loadgen
 import querycount
 import seeding
-from environment import cpu_model, git_state
+from environment import git_state
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACE_CODE = "04011440"  # Gröpelingen
@@ -118,25 +117,7 @@ def run(args: argparse.Namespace, database_url: str) -> int:
 
 
 def print_environment(app, args: argparse.Namespace, use_wrk: bool) -> None:
-    from sqlalchemy import text
-
-    from core.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-        if engine.dialect.name == "sqlite":
-            import sqlite3
-
-            database = f"SQLite {sqlite3.sqlite_version} (file in a temporary folder)"
-        else:
-            version = db.session.scalar(text("SHOW server_version"))
-            database = f"PostgreSQL {version} ({engine.url.render_as_string(hide_password=True)})"
-        db.session.remove()
-    cpus = os.cpu_count()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
-    versions = ", ".join(
-        f"{name} {importlib.metadata.version(name)}" for name in ("Flask", "SQLAlchemy", "Jinja2", "gunicorn")
-    )
+    database = environment.database(app)
     if args.skip_load:
         generator = "none (--skip-load)"
     elif use_wrk:
@@ -144,10 +125,7 @@ def print_environment(app, args: argparse.Namespace, use_wrk: bool) -> None:
     else:
         generator = f"Python threads, {args.connections} keep-alive connections"
     print("Raumrat page benchmark")
-    # Other work on the machine (a test suite, say) takes CPU from the server and wrk alike.
-    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"  CPU:        {cpus} CPUs ({usable} usable), {cpu_model()}; load average {load} before the run")
-    print(f"  Python:     {platform.python_implementation()} {platform.python_version()} ({versions})")
+    print("\n".join(environment.machine_lines()))
     print(f"  Database:   {database}")
     print(f"  Server:     gunicorn, {args.workers} sync workers, RAUMRAT_ENV=development")
     print(f"  Load:       {generator}; {args.warmup} s warm-up + {args.rounds} x {args.duration} s per page")
