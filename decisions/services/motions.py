@@ -339,6 +339,34 @@ def _details(motion: Motion, **more: Any) -> dict[str, Any]:
     }
 
 
+def form_subjects(session: Session, user: Any, space_id: int) -> tuple[list[Document], list[Amendment]]:
+    """What a motion of the space may be about (see _document_allowed): the space's agreements,
+    for administrators also published frameworks, and the amendments still to decide."""
+    _space, actor = require_may_create(session, user, space_id)
+    documents = list(
+        session.scalars(
+            select(Document)
+            .where(Document.space_id == space_id, Document.kind == "agreement")
+            .order_by(Document.title)
+        )
+    )
+    if actor.acts_as_admin:
+        documents += session.scalars(
+            select(Document)
+            .where(Document.kind == "framework", Document.versions.any())
+            .order_by(Document.title)
+        )
+    amendments = list(
+        session.scalars(
+            select(Amendment)
+            .join(Document, Document.id == Amendment.document_id)
+            .where(Document.space_id == space_id, Amendment.status.in_(("open", "accepted", "voting")))
+            .order_by(Amendment.document_id, Amendment.number)
+        )
+    )
+    return documents, amendments
+
+
 # --- drafts ------------------------------------------------------------------------------------------
 
 

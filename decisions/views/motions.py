@@ -11,10 +11,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from agreements.models import Document
-from amendments.models import Amendment
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.web import is_htmx_request, render_page_or_fragment
@@ -169,29 +167,7 @@ def my_votes() -> ResponseReturnValue:
 
 
 def _form_choices(form: MotionForm, space_id: int) -> None:
-    documents = list(
-        db.session.scalars(
-            select(Document)
-            .where(Document.space_id == space_id, Document.kind == "agreement")
-            .order_by(Document.title)
-        )
-    )
-    if current_user.is_admin:
-        # Administrators also put Land-wide frameworks to a vote (see motions._document_allowed).
-        documents += db.session.scalars(
-            select(Document)
-            .where(Document.kind == "framework", Document.versions.any())
-            .order_by(Document.title)
-        )
-    amendments = list(
-        db.session.scalars(
-            select(Amendment)
-            .join(Document, Document.id == Amendment.document_id)
-            .where(Document.space_id == space_id, Amendment.status.in_(("open", "accepted", "voting")))
-            .order_by(Amendment.document_id, Amendment.number)
-        )
-    )
-    form.set_choices(documents, amendments)
+    form.set_choices(*motions.form_subjects(db.session, current_user, space_id))
 
 
 def _render_form(form: MotionForm, space: Any, motion: Any, problems: list[str]) -> ResponseReturnValue:
